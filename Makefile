@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test lock check migrate demo clean
+
+run: install migrate demo
+	$(BIN)/python manage.py create_local_admin
+	@echo "Serving the site on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-test
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed-runtime
+install-test: $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: requirements.lock | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed-runtime
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	touch $@
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: install
+	$(BIN)/python manage.py load_demo_content
+
+# Re-resolve the pinned versions after changing pyproject.toml.
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet --extra test -c requirements.lock -o requirements-test.lock
+
+clean:
+	rm -rf $(VENV) var/static

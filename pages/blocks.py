@@ -1,0 +1,172 @@
+"""StreamField blocks for the partnership's pages.
+
+Every block renders with its own template in templates/blocks/ so that editors
+and practitioners see the same thing in preview and on the public site.
+"""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils.text import slugify
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "h3", "h4", "ol", "ul", "link", "document-link"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=120)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "Heading"), ("h3", "Subheading")],
+        default="h2",
+        help_text="Use headings in order: a subheading belongs under a heading.",
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["anchor"] = slugify(value["text"])
+        return context
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading.html"
+
+
+class CalloutBlock(blocks.StructBlock):
+    tone = blocks.ChoiceBlock(
+        choices=[("information", "Information"), ("warning", "Warning")],
+        default="information",
+    )
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "warning"
+        template = "blocks/callout.html"
+        help_text = "A boxed panel that stands out from the text, e.g. 'If a child is in danger'."
+
+
+class ConcernedContactBlock(blocks.StructBlock):
+    """The partnership's own "concerned about a child" contact, from the site settings."""
+
+    heading = blocks.CharBlock(max_length=120, default="Concerned about a child?")
+
+    class Meta:
+        icon = "user"
+        template = "blocks/concerned_contact.html"
+        help_text = "Shows the contact details, opening hours and out-of-hours route from Settings."
+
+
+class ContactBlock(blocks.StructBlock):
+    """Any other team's contact details, typed in on the page."""
+
+    name = blocks.CharBlock(max_length=120, help_text="The team or service, e.g. 'LADO'.")
+    phone = blocks.CharBlock(max_length=40, required=False)
+    email = blocks.EmailBlock(required=False)
+    hours = blocks.CharBlock(
+        max_length=200, required=False, help_text="e.g. 'Monday to Friday, 9am to 5pm'."
+    )
+    note = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, required=False)
+
+    class Meta:
+        icon = "mail"
+        template = "blocks/contact.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video with a plain link beside it, which is all that shows when the player
+    cannot be fetched (offline, or the provider is down)."""
+
+    video = EmbedBlock(help_text="A YouTube or Vimeo address.")
+    title = blocks.CharBlock(
+        max_length=200, help_text="Said to people who cannot see the video player."
+    )
+    description = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, required=False)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        if value["video"]:
+            host = urlsplit(value["video"].url).hostname or ""
+            context["video_host"] = host.removeprefix("www.")
+        return context
+
+    class Meta:
+        icon = "media"
+        template = "blocks/video.html"
+
+
+class LinkStructValue(blocks.StructValue):
+    def target(self):
+        return self["page"] or self["document"] or None
+
+    def text(self):
+        target = self.target()
+        return self["text"] or (target.title if target else self["url"])
+
+
+class LinkBlock(blocks.StructBlock):
+    """A link to a page, a document or another website: exactly one of the three."""
+
+    page = blocks.PageChooserBlock(required=False)
+    document = DocumentChooserBlock(required=False)
+    url = blocks.URLBlock(required=False, label="Web address")
+    text = blocks.CharBlock(
+        max_length=200,
+        required=False,
+        help_text="Leave blank to use the page or document title. Must make sense on its own.",
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        chosen = [name for name in ("page", "document", "url") if value[name]]
+        if len(chosen) != 1:
+            raise blocks.StructBlockValidationError(
+                non_block_errors=ErrorList(
+                    ["Choose exactly one of a page, a document or a web address."]
+                )
+            )
+        if value["url"] and not value["text"]:
+            raise blocks.StructBlockValidationError(
+                block_errors={"text": ValidationError("Give link text for a web address.")}
+            )
+        return value
+
+    class Meta:
+        icon = "link"
+        value_class = LinkStructValue
+        template = "blocks/link.html"
+
+
+class RelatedLinksBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120, default="Related links")
+    links = blocks.ListBlock(LinkBlock(), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = "blocks/related_links.html"
+
+
+class StatuteBlock(blocks.StructBlock):
+    """A quotation from legislation or statutory guidance, with its reference."""
+
+    quotation = blocks.TextBlock()
+    source = blocks.CharBlock(max_length=200, help_text="e.g. 'Children Act 1989'.")
+    section = blocks.CharBlock(max_length=120, required=False, help_text="e.g. 'section 47'.")
+    url = blocks.URLBlock(required=False, help_text="e.g. the section on legislation.gov.uk.")
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/statute.html"
+
+
+class GuidanceBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="blocks/paragraph.html")
+    callout = CalloutBlock()
+    concerned_contact = ConcernedContactBlock()
+    contact = ContactBlock()
+    video = VideoBlock()
+    related_links = RelatedLinksBlock()
+    statute = StatuteBlock()

@@ -1,0 +1,13 @@
+"""Test runs: fast hashing, a throw-away media folder, no network for embeds."""
+
+import tempfile
+
+from .dev import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="partnership-test-media-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finders.OfflineEmbedFinder"}]

@@ -1,0 +1,20 @@
+from wagtail import blocks
+
+from .opening_hours import WEEKDAYS
+
+
+class OpeningPeriodBlock(blocks.StructBlock):
+    days = blocks.MultipleChoiceBlock(choices=WEEKDAYS)
+    opens = blocks.TimeBlock()
+    closes = blocks.TimeBlock()
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["opens"] >= value["closes"]:
+            raise blocks.StructBlockValidationError(
+                non_block_errors=["The closing time must be after the opening time."]
+            )
+        return value
+
+    class Meta:
+        icon = "time"

@@ -1,0 +1,132 @@
+from django.db import models
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+
+from pages.blocks import RICH_TEXT_FEATURES, LinkBlock
+
+from .blocks import OpeningPeriodBlock
+from .opening_hours import OpeningHours, OpeningPeriod
+
+
+@register_setting(icon="site")
+class PartnershipSettings(BaseSiteSetting):
+    """The partnership's name and its "concerned about a child" contact route.
+
+    Partnership staff edit this one record in Settings; every contact panel on the
+    site (home page, guidance pages, the footer) reads from it, so a changed phone
+    number or opening time is right everywhere at once.
+    """
+
+    partnership_name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=20, blank=True, help_text="e.g. NSSCP.")
+
+    contact_team_name = models.CharField(
+        "team name", max_length=120, help_text="The team that takes concerns, e.g. Care Connect."
+    )
+    contact_intro = models.TextField(
+        "introduction", blank=True, help_text="Who should contact the team, and why."
+    )
+    contact_phone = models.CharField("phone", max_length=40)
+    contact_email = models.EmailField("email", blank=True)
+    opening_periods = StreamField(
+        [("period", OpeningPeriodBlock())],
+        blank=True,
+        help_text="When the team answers. Leave empty if it is open all the time.",
+    )
+    closed_on_bank_holidays = models.BooleanField(
+        default=True, help_text="Closed on bank holidays in England."
+    )
+    out_of_hours_name = models.CharField(
+        "out-of-hours service", max_length=120, help_text="e.g. Emergency Duty Team."
+    )
+    out_of_hours_phone = models.CharField("out-of-hours phone", max_length=40)
+    out_of_hours_note = models.TextField("out-of-hours note", blank=True)
+    referral_route = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="When and how to refer to the Front Door, and the thresholds that apply.",
+    )
+
+    accessibility_statement = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Linked from the footer of every page.",
+    )
+    footer_links = StreamField([("link", LinkBlock())], blank=True)
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("partnership_name"),
+                    FieldPanel("short_name"),
+                ],
+                heading="Partnership",
+            ),
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("contact_team_name"),
+                            FieldPanel("contact_intro"),
+                            FieldPanel("contact_phone"),
+                            FieldPanel("contact_email"),
+                        ],
+                        heading="Daytime team",
+                    ),
+                    MultiFieldPanel(
+                        [FieldPanel("opening_periods"), FieldPanel("closed_on_bank_holidays")],
+                        heading="Opening hours",
+                    ),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("out_of_hours_name"),
+                            FieldPanel("out_of_hours_phone"),
+                            FieldPanel("out_of_hours_note"),
+                        ],
+                        heading="Out of hours",
+                    ),
+                    FieldPanel("referral_route"),
+                ],
+                heading="Concerned about a child",
+            ),
+            ObjectList(
+                [FieldPanel("accessibility_statement"), FieldPanel("footer_links")],
+                heading="Footer",
+            ),
+        ]
+    )
+
+    class Meta:
+        verbose_name = "partnership settings"
+
+    def __str__(self):
+        return self.partnership_name or "Partnership settings"
+
+    @classmethod
+    def base_queryset(cls):
+        # The footer on every page links the statement: fetch it with the settings.
+        return super().base_queryset().select_related("accessibility_statement")
+
+    @cached_property
+    def opening_hours(self):
+        return OpeningHours(
+            [
+                OpeningPeriod(
+                    days=tuple(int(day) for day in child.value["days"]),
+                    opens=child.value["opens"],
+                    closes=child.value["closes"],
+                )
+                for child in self.opening_periods
+            ],
+            closed_on_bank_holidays=self.closed_on_bank_holidays,
+        )
+
+    def contact_status(self):
+        """Whether the daytime team is open now, and when that changes."""
+        return self.opening_hours.status_at()

@@ -1,0 +1,74 @@
+"""The demo content: the seeds' facts, and idempotent loading."""
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Revision, Site
+
+from pages.models import FeaturedSection, HomePage
+from sitewide.models import PartnershipSettings
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_TREE = {
+    "/home/": "HomePage",
+    "/home/people-working-with-children/": "SectionPage",
+    "/home/people-working-with-children/working-together-to-safeguard-children/": "GuidancePage",
+    "/home/people-working-with-children/contextual-safeguarding/": "GuidancePage",
+    "/home/people-working-with-children/local-protocols-and-guidance/": "GuidancePage",
+    "/home/people-working-with-children/southwest-child-protection-procedures/": "GuidancePage",
+    "/home/concerned-about-a-child/": "GuidancePage",
+    "/home/accessibility-statement/": "GuidancePage",
+}
+
+
+def snapshot():
+    return (
+        sorted(Page.objects.values_list("url_path", "content_type__model", "live")),
+        Revision.objects.count(),
+        FeaturedSection.objects.count(),
+        PartnershipSettings.objects.count(),
+        Site.objects.count(),
+    )
+
+
+def test_loading_twice_changes_nothing():
+    before = snapshot()
+    call_command("load_demo_content", verbosity=0)
+    call_command("load_demo_content", verbosity=0)
+    assert snapshot() == before
+
+
+def test_page_tree_matches_the_seeds():
+    tree = {
+        page.url_path: type(page).__name__ for page in Page.objects.filter(depth__gte=2).specific()
+    }
+    assert tree == EXPECTED_TREE
+    assert all(Page.objects.filter(depth__gte=2).values_list("live", flat=True))
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    menu = list(site.root_page.get_children().in_menu().values_list("title", flat=True))
+    assert menu == ["People working with children", "Concerned about a child"]
+
+
+def test_settings_carry_the_seeds_contact_facts():
+    partnership = PartnershipSettings.objects.get()
+    assert partnership.contact_team_name == "Care Connect"
+    assert str(partnership.opening_hours) == "Monday to Friday, 8am to 6pm"
+    assert partnership.closed_on_bank_holidays
+    assert "Front Door" in partnership.referral_route
+    assert partnership.accessibility_statement.slug == "accessibility-statement"
+
+
+def test_contextual_safeguarding_page_has_the_video():
+    page = Page.objects.get(slug="contextual-safeguarding").specific
+    videos = [block.value for block in page.body if block.block_type == "video"]
+    assert videos[0]["video"].url == "https://www.youtube.com/watch?v=V0lE-XENewM"
+
+
+def test_demo_load_keeps_an_editors_change():
+    page = Page.objects.get(slug="concerned-about-a-child").specific
+    page.search_description = "Changed by an editor."
+    page.save_revision().publish()
+    call_command("load_demo_content", verbosity=0)
+    page.refresh_from_db()
+    assert page.search_description == "Changed by an editor."
