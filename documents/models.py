@@ -1,7 +1,317 @@
-from wagtail.documents.models import AbstractDocument, Document
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
+from wagtail.search import index
+
+from .review_dates import add_months
+
+
+def default_review_interval():
+    return settings.DOCUMENT_REVIEW_INTERVAL_MONTHS
+
+
+class DocumentType(models.TextChoices):
+    PROTOCOL = "protocol", "Protocol"
+    PRACTICE_GUIDANCE = "practice_guidance", "Practice guidance"
+    TOOLKIT = "toolkit", "Toolkit"
+    ONE_MINUTE_GUIDE = "one_minute_guide", "One minute guide"
+    QUICK_GUIDE = "quick_guide", "Quick guide"
+    FORM = "form", "Form or template"
+    OTHER = "other", "Other"
+
+
+class Audience(models.TextChoices):
+    ALL = "all", "All practitioners"
+    EDUCATION = "education", "Education and early years"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Children's social care"
+    POLICE = "police", "Police"
+    VOLUNTARY = "voluntary", "Voluntary and community sector"
+
+
+class DatedEvent(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    UPDATED = "updated", "Updated"
+    REVIEWED = "reviewed", "Reviewed"
+
+
+class DocumentStatus(models.TextChoices):
+    CURRENT = "current", "Current"
+    UNDER_REVIEW = "under_review", "Under review"
+    SUPERSEDED = "superseded", "Superseded"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ReviewStatus(models.TextChoices):
+    OVERDUE = "overdue", "Overdue"
+    DUE_SOON = "due_soon", "Due soon"
+    CURRENT = "current", "Current"
+    NO_REVIEW_DATE = "no_review_date", "No review date"
+    RETIRED = "retired", "Not reviewed: superseded or withdrawn"
+
+
+RETIRED_STATUSES = (DocumentStatus.SUPERSEDED, DocumentStatus.WITHDRAWN)
+
+
+class ProtocolDocumentQuerySet(DocumentQuerySet):
+    def in_use(self):
+        """Documents practitioners should find: current ones and those under review."""
+        return self.exclude(status__in=RETIRED_STATUSES)
+
+    def with_review_status(self, today=None):
+        """Annotate `review_status`, so the report can filter and count in the database."""
+        today = today or timezone.localdate()
+        soon = today + datetime.timedelta(days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS)
+        return self.annotate(
+            review_status=Case(
+                When(status__in=RETIRED_STATUSES, then=Value(ReviewStatus.RETIRED)),
+                When(review_due__isnull=True, then=Value(ReviewStatus.NO_REVIEW_DATE)),
+                When(review_due__lt=today, then=Value(ReviewStatus.OVERDUE)),
+                When(review_due__lte=soon, then=Value(ReviewStatus.DUE_SOON)),
+                default=Value(ReviewStatus.CURRENT),
+                output_field=models.CharField(),
+            )
+        )
+
+    def needing_review(self, today=None):
+        """Overdue or due soon, soonest first: what reviewers should act on."""
+        return (
+            self.with_review_status(today)
+            .filter(review_status__in=[ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON])
+            .order_by("review_due", "title")
+        )
 
 
 class ProtocolDocument(AbstractDocument):
-    """A local protocol or guidance file that partnership staff publish for practitioners."""
+    """A local protocol or guidance file the partnership publishes for practitioners.
 
-    admin_form_fields = Document.admin_form_fields
+    Partnership staff upload and edit it in the Wagtail admin; practitioners find it in the
+    "Local protocols and guidance" library; reviewers use its review dates to see what is
+    overdue and who owns it, and record reviews against it.
+    """
+
+    summary = models.TextField(blank=True, help_text="What the document is for, in a sentence or two.")
+    document_type = models.CharField(
+        "type", max_length=30, choices=DocumentType.choices, default=DocumentType.OTHER
+    )
+    audience = models.CharField(max_length=30, choices=Audience.choices, default=Audience.ALL)
+    dated_event = models.CharField(
+        "shown to readers as",
+        max_length=20,
+        choices=DatedEvent.choices,
+        default=DatedEvent.PUBLISHED,
+        help_text="Readers see e.g. 'Reviewed April 2021'.",
+    )
+    dated_event_on = models.DateField("date", null=True, blank=True)
+    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review every (months)",
+        default=default_review_interval,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    review_due_override = models.DateField(
+        "next review due (set by hand)",
+        null=True,
+        blank=True,
+        help_text="Leave blank to work it out from the last review and the interval.",
+    )
+    review_due = models.DateField("next review due", null=True, editable=False, db_index=True)
+    owner_team = models.CharField("owning team", max_length=120, blank=True)
+    owner_name = models.CharField("owner", max_length=120, blank=True)
+    owner_email = models.EmailField("owner's email", blank=True)
+    former_titles = models.TextField(
+        "previously known as", blank=True, help_text="Earlier titles, one per line."
+    )
+    status = models.CharField(
+        max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.CURRENT, db_index=True
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+        help_text="The document that replaces this one, if it is superseded.",
+    )
+    library_order = models.PositiveIntegerField(
+        "position in the library",
+        default=0,
+        help_text="Lower numbers come first where the library lists documents in the editors' order.",
+    )
+    page_count = models.PositiveIntegerField(null=True, editable=False)
+    accessibility_tagged = models.BooleanField(
+        null=True, editable=False, help_text="For PDFs: whether the file has accessibility tags."
+    )
+
+    objects = ProtocolDocumentQuerySet.as_manager()
+
+    admin_form_fields = (
+        *Document.admin_form_fields,
+        "summary",
+        "document_type",
+        "audience",
+        "dated_event",
+        "dated_event_on",
+        "former_titles",
+        "status",
+        "superseded_by",
+        "library_order",
+        "owner_team",
+        "owner_name",
+        "owner_email",
+        "last_reviewed_on",
+        "review_interval_months",
+        "review_due_override",
+    )
+
+    search_fields = [
+        *AbstractDocument.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("former_titles"),
+        index.FilterField("status"),
+        index.FilterField("document_type"),
+        index.FilterField("audience"),
+    ]
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = "document"
+        permissions = [
+            ("review_document", "Can see document review dates and record reviews"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.review_due = self.compute_review_due()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "review_due"}
+        super().save(*args, **kwargs)
+
+    def compute_review_due(self):
+        """The override if set; otherwise the interval after the last review, or after the
+        dated event (a publication or update is also a check of the content)."""
+        if self.review_due_override:
+            return self.review_due_override
+        basis = self.last_reviewed_on or self.dated_event_on
+        if basis is None:
+            return None
+        return add_months(basis, self.review_interval_months)
+
+    def review_status_on(self, today=None):
+        today = today or timezone.localdate()
+        if self.status in RETIRED_STATUSES:
+            return ReviewStatus.RETIRED
+        if self.review_due is None:
+            return ReviewStatus.NO_REVIEW_DATE
+        if self.review_due < today:
+            return ReviewStatus.OVERDUE
+        if self.review_due <= today + datetime.timedelta(days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS):
+            return ReviewStatus.DUE_SOON
+        return ReviewStatus.CURRENT
+
+    @property
+    def review_status(self):
+        return ReviewStatus(self.review_status_on())
+
+    @property
+    def is_review_overdue(self):
+        return self.review_status == ReviewStatus.OVERDUE
+
+    @property
+    def is_retired(self):
+        return self.status in RETIRED_STATUSES
+
+    @cached_property
+    def former_title_list(self):
+        return [line.strip() for line in self.former_titles.splitlines() if line.strip()]
+
+    @property
+    def format_label(self):
+        """'PDF', 'Word', …: what readers need to know before they download."""
+        return FORMAT_LABELS.get(self.file_extension.lower(), self.file_extension.upper())
+
+    @property
+    def dated_event_label(self):
+        if not self.dated_event_on:
+            return ""
+        return f"{self.get_dated_event_display()} {self.dated_event_on:%B %Y}"
+
+    def record_review(self, reviewer, reviewed_on, outcome, note=""):
+        """Record that the document was reviewed and roll its next due date forward."""
+        review = DocumentReview.objects.create(
+            document=self, reviewer=reviewer, reviewed_on=reviewed_on, outcome=outcome, note=note
+        )
+        self.last_reviewed_on = reviewed_on
+        self.review_due_override = None
+        self.save(update_fields=["last_reviewed_on", "review_due_override"])
+        return review
+
+
+FORMAT_LABELS = {
+    "pdf": "PDF",
+    "doc": "Word",
+    "docx": "Word",
+    "xls": "Excel",
+    "xlsx": "Excel",
+    "ppt": "PowerPoint",
+    "pptx": "PowerPoint",
+    "odt": "OpenDocument text",
+    "ods": "OpenDocument spreadsheet",
+    "odp": "OpenDocument presentation",
+    "csv": "CSV",
+}
+
+
+class ReviewOutcome(models.TextChoices):
+    NO_CHANGES = "no_changes", "Still current: no changes needed"
+    UPDATED = "updated", "Updated"
+    NEEDS_REWRITE = "needs_rewrite", "Needs rewriting"
+    TO_WITHDRAW = "to_withdraw", "Should be withdrawn"
+
+
+class DocumentReview(models.Model):
+    """One review of a protocol document, recorded by a reviewer. The history of these is
+    what shows the partnership checks its local guidance."""
+
+    document = models.ForeignKey(ProtocolDocument, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(default=timezone.localdate)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices)
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.document} reviewed on {self.reviewed_on:%-d %B %Y}"
+
+
+class DocumentFileVersion(models.Model):
+    """A file that a protocol document used to have, kept when staff replace it so that
+    nothing is lost: staff can retrieve it from the admin, readers see what changed."""
+
+    document = models.ForeignKey(
+        ProtocolDocument, on_delete=models.CASCADE, related_name="file_versions"
+    )
+    file = models.FileField(upload_to="documents/previous/", max_length=255)
+    filename = models.CharField(max_length=255, help_text="The name it had in the public address.")
+    file_size = models.PositiveBigIntegerField(null=True)
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    change_note = models.CharField("what changed", max_length=500)
+
+    class Meta:
+        ordering = ["-replaced_at"]
+
+    def __str__(self):
+        return f"{self.filename}, replaced {self.replaced_at:%-d %B %Y}"

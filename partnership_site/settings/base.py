@@ -137,3 +137,10 @@ WAGTAILDOCS_DOCUMENT_MODEL = "documents.ProtocolDocument"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_REDIRECTS_FILE_STORAGE = "cache"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+
+# Protocol documents: what may be uploaded, and how often documents are reviewed.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "csv"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_MB", 25) * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.forms.ProtocolDocumentForm"
+DOCUMENT_REVIEW_INTERVAL_MONTHS = env_int("DOCUMENT_REVIEW_INTERVAL_MONTHS", 24)
+DOCUMENT_REVIEW_DUE_SOON_DAYS = env_int("DOCUMENT_REVIEW_DUE_SOON_DAYS", 90)

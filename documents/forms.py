@@ -1,0 +1,76 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from wagtail.documents.forms import BaseDocumentForm
+
+from .models import DocumentFileVersion, DocumentStatus
+from .uploads import check_contents, extension_of, safe_file_name
+
+
+class ProtocolDocumentForm(BaseDocumentForm):
+    """The admin form for protocol documents (uploads, edits and the multiple uploader).
+
+    Refuses files whose contents do not match their format, stores them under safe names,
+    and keeps the previous file, with a note of what changed, whenever one is replaced.
+    """
+
+    change_note = forms.CharField(
+        label="What changed",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you replace the file: readers see it in the document's history.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, user=user, **kwargs)
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if not uploaded or "file" not in self.changed_data:
+            return uploaded
+        self.pdf_facts = check_contents(uploaded)
+        if self.original_file:
+            # Keep the public address: the new file takes the old one's name, with its own extension.
+            stem = self.original_file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            uploaded.name = f"{stem}.{extension_of(uploaded.name)}"
+        else:
+            uploaded.name = safe_file_name(uploaded.name)
+        return uploaded
+
+    def clean(self):
+        cleaned_data = super().clean()
+        replacing = self.instance.pk and self.original_file and "file" in self.changed_data
+        if replacing and not cleaned_data.get("change_note", "").strip():
+            self.add_error("change_note", "Say briefly what changed in the new file.")
+        status = cleaned_data.get("status")
+        superseded_by = cleaned_data.get("superseded_by")
+        if status == DocumentStatus.SUPERSEDED and not superseded_by:
+            self.add_error("superseded_by", "Choose the document that replaces this one.")
+        if superseded_by and self.instance.pk and superseded_by.pk == self.instance.pk:
+            self.add_error("superseded_by", "A document cannot replace itself.")
+        return cleaned_data
+
+    def save(self, commit=True):
+        if "file" in self.changed_data:
+            facts = getattr(self, "pdf_facts", None)
+            self.instance.page_count = facts.page_count if facts else None
+            self.instance.accessibility_tagged = facts.accessibility_tagged if facts else None
+            if commit and self.instance.pk and self.original_file:
+                self.keep_previous_file()
+        return super().save(commit=commit)
+
+    def keep_previous_file(self):
+        # Wagtail deletes the replaced file once the new one is saved: copy it first.
+        previous = self.original_file
+        with previous.storage.open(previous.name, "rb") as content:
+            version = DocumentFileVersion(
+                document=self.instance,
+                filename=previous.name.rsplit("/", 1)[-1],
+                file_size=previous.storage.size(previous.name),
+                replaced_by=self.user,
+                change_note=self.cleaned_data["change_note"].strip(),
+            )
+            version.file.save(version.filename, File(content), save=False)
+        version.save()
