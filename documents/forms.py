@@ -1,10 +1,18 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from wagtail.documents.forms import BaseDocumentForm
 
 from .models import DocumentFileVersion, DocumentStatus
 from .uploads import check_contents, extension_of, safe_file_name
+
+DEFAULTED_FIELDS = {
+    "document_type",
+    "audience",
+    "dated_event",
+    "status",
+    "review_interval_months",
+    "library_order",
+}
 
 
 class ProtocolDocumentForm(BaseDocumentForm):
@@ -25,6 +33,11 @@ class ProtocolDocumentForm(BaseDocumentForm):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, user=user, **kwargs)
+        # Wagtail's multiple uploader posts only the file, title and collection: fields
+        # with a default keep it when left out, so a drag-and-drop upload completes.
+        for name, field in self.fields.items():
+            if name in DEFAULTED_FIELDS:
+                field.required = False
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
@@ -32,7 +45,7 @@ class ProtocolDocumentForm(BaseDocumentForm):
             return uploaded
         self.pdf_facts = check_contents(uploaded)
         if self.original_file:
-            # Keep the public address: the new file takes the old one's name, with its own extension.
+            # Keep the public address: the new file takes the old name, with its own extension.
             stem = self.original_file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             uploaded.name = f"{stem}.{extension_of(uploaded.name)}"
         else:

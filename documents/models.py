@@ -2,8 +2,8 @@ import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db import models, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
@@ -59,6 +59,11 @@ class ReviewStatus(models.TextChoices):
 RETIRED_STATUSES = (DocumentStatus.SUPERSEDED, DocumentStatus.WITHDRAWN)
 
 
+class LibrarySort(models.TextChoices):
+    TITLE = "title", "Title (A to Z)"
+    NEWEST = "newest", "Date (newest first)"
+
+
 class ProtocolDocumentQuerySet(DocumentQuerySet):
     def in_use(self):
         """Documents practitioners should find: current ones and those under review."""
@@ -79,6 +84,32 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
             )
         )
 
+    def for_library(self, document_type="", audience="", sort=""):
+        """What the public library lists: documents in use, optionally of one type or for
+        one audience (documents for all practitioners are for every audience)."""
+        documents = self.in_use()
+        if document_type:
+            documents = documents.filter(document_type=document_type)
+        if audience:
+            documents = documents.filter(audience__in=[audience, Audience.ALL])
+        if sort == LibrarySort.TITLE:
+            return documents.order_by("title", "pk")
+        if sort == LibrarySort.NEWEST:
+            return documents.order_by(
+                models.F("dated_event_on").desc(nulls_last=True), "title", "pk"
+            )
+        return documents
+
+    def in_type_order(self):
+        type_order = Case(
+            *(
+                When(document_type=value, then=Value(index))
+                for index, value in enumerate(DocumentType.values)
+            ),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(type_order, "library_order", "title", "pk")
+
     def needing_review(self, today=None):
         """Overdue or due soon, soonest first: what reviewers should act on."""
         return (
@@ -96,7 +127,9 @@ class ProtocolDocument(AbstractDocument):
     overdue and who owns it, and record reviews against it.
     """
 
-    summary = models.TextField(blank=True, help_text="What the document is for, in a sentence or two.")
+    summary = models.TextField(
+        blank=True, help_text="What the document is for, in a sentence or two."
+    )
     document_type = models.CharField(
         "type", max_length=30, choices=DocumentType.choices, default=DocumentType.OTHER
     )
@@ -142,7 +175,7 @@ class ProtocolDocument(AbstractDocument):
     library_order = models.PositiveIntegerField(
         "position in the library",
         default=0,
-        help_text="Lower numbers come first where the library lists documents in the editors' order.",
+        help_text="Lower numbers come first when the library lists documents in editors' order.",
     )
     page_count = models.PositiveIntegerField(null=True, editable=False)
     accessibility_tagged = models.BooleanField(
@@ -210,17 +243,15 @@ class ProtocolDocument(AbstractDocument):
             return ReviewStatus.NO_REVIEW_DATE
         if self.review_due < today:
             return ReviewStatus.OVERDUE
-        if self.review_due <= today + datetime.timedelta(days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS):
+        if self.review_due <= today + datetime.timedelta(
+            days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS
+        ):
             return ReviewStatus.DUE_SOON
         return ReviewStatus.CURRENT
 
     @property
-    def review_status(self):
-        return ReviewStatus(self.review_status_on())
-
-    @property
     def is_review_overdue(self):
-        return self.review_status == ReviewStatus.OVERDUE
+        return self.review_status_on() == ReviewStatus.OVERDUE
 
     @property
     def is_retired(self):
@@ -236,11 +267,20 @@ class ProtocolDocument(AbstractDocument):
         return FORMAT_LABELS.get(self.file_extension.lower(), self.file_extension.upper())
 
     @property
+    def file_size_label(self):
+        """'245 KB', '1.2 MB': sizes as GOV.UK writes them."""
+        size = self.file_size or 0
+        if size < 1024 * 1024:
+            return f"{max(1, round(size / 1024))} KB"
+        return f"{size / (1024 * 1024):.1f} MB"
+
+    @property
     def dated_event_label(self):
         if not self.dated_event_on:
             return ""
         return f"{self.get_dated_event_display()} {self.dated_event_on:%B %Y}"
 
+    @transaction.atomic
     def record_review(self, reviewer, reviewed_on, outcome, note=""):
         """Record that the document was reviewed and roll its next due date forward."""
         review = DocumentReview.objects.create(
@@ -315,3 +355,24 @@ class DocumentFileVersion(models.Model):
 
     def __str__(self):
         return f"{self.filename}, replaced {self.replaced_at:%-d %B %Y}"
+
+
+class ReviewReminder(models.Model):
+    """One day's digest of documents due for review, emailed to one owner.
+
+    `send_review_reminders`, run daily from cron, records each digest it sends, so that
+    running it again on the same day sends nothing new.
+    """
+
+    owner_email = models.EmailField()
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_email", "sent_on"], name="one_review_reminder_per_owner_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"Review reminder to {self.owner_email} on {self.sent_on:%-d %B %Y}"

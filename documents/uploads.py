@@ -22,7 +22,16 @@ ODF_MIMETYPES = {
     "ods": b"application/vnd.oasis.opendocument.spreadsheet",
     "odp": b"application/vnd.oasis.opendocument.presentation",
 }
-MARKUP_STARTS = (b"<!doctype", b"<html", b"<script", b"<?xml", b"<svg", b"<head", b"<body", b"<iframe")
+MARKUP_STARTS = (
+    b"<!doctype",
+    b"<html",
+    b"<script",
+    b"<?xml",
+    b"<svg",
+    b"<head",
+    b"<body",
+    b"<iframe",
+)
 BINARY_MAGIC = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"%PDF", OLE2_MAGIC, b"#!")
 
 
@@ -129,7 +138,7 @@ def read_pdf(uploaded_file):
         tagged = bool(mark_info.get("/Marked")) and "/StructTreeRoot" in catalog
     except ValidationError:
         raise
-    except Exception:  # noqa: BLE001 - pypdf fails on damaged files in many ways
+    except Exception:
         raise ValidationError(
             "This PDF is damaged and cannot be read. Export it again and upload the new copy.",
             code="pdf_unreadable",

@@ -4,14 +4,18 @@ Every block renders with its own template in templates/blocks/ so that editors
 and practitioners see the same thing in preview and on the public site.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds import embeds
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.exceptions import EmbedException
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "h3", "h4", "ol", "ul", "link", "document-link"]
 
@@ -75,9 +79,19 @@ class ContactBlock(blocks.StructBlock):
         template = "blocks/contact.html"
 
 
+YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com"}
+# YouTube's privacy-enhanced mode: its player stores nothing about the visitor until the
+# video plays.
+PRIVACY_ENHANCED_YOUTUBE_HOST = "www.youtube-nocookie.com"
+
+
 class VideoBlock(blocks.StructBlock):
     """A video with a plain link beside it, which is all that shows when the player
-    cannot be fetched (offline, or the provider is down)."""
+    cannot be fetched (offline, or the provider is down) or JavaScript is off.
+
+    Nothing is loaded from the video's provider until the visitor chooses to play it:
+    the page offers a button that says where the video comes from, and the player's
+    frame is only added when it is pressed (static/js/video.js)."""
 
     video = EmbedBlock(help_text="A YouTube or Vimeo address.")
     title = blocks.CharBlock(
@@ -90,7 +104,29 @@ class VideoBlock(blocks.StructBlock):
         if value["video"]:
             host = urlsplit(value["video"].url).hostname or ""
             context["video_host"] = host.removeprefix("www.")
+            context["player"] = self.player(value["video"].url)
         return context
+
+    def player(self, video_url):
+        """The address of the provider's player and the provider's name, or None when the
+        provider cannot be reached or offers no player frame.
+
+        Only the address of the frame is taken from the provider's embed code: its own
+        markup (inline styles, sometimes scripts) never reaches the page."""
+        try:
+            embed = embeds.get_embed(video_url)
+        except EmbedException:
+            return None
+        frame = BeautifulSoup(embed.html, "html.parser").find("iframe", src=True)
+        if frame is None:
+            return None
+        src = urlsplit(frame["src"], scheme="https")
+        if src.scheme != "https":
+            return None
+        if src.hostname in YOUTUBE_HOSTS:
+            src = src._replace(netloc=PRIVACY_ENHANCED_YOUTUBE_HOST)
+        provider = embed.provider_name or urlsplit(video_url).hostname
+        return {"url": urlunsplit(src), "provider": provider}
 
     class Meta:
         icon = "media"
@@ -161,6 +197,20 @@ class StatuteBlock(blocks.StructBlock):
         template = "blocks/statute.html"
 
 
+class ProcedureLinksBlock(blocks.StructBlock):
+    """Links into the Southwest Child Protection Procedures, chosen from the procedure links
+    kept under Snippets: when the manual moves a chapter, one snippet is corrected rather
+    than every page, and the page is flagged for checking when a chapter it links to is
+    amended."""
+
+    heading = blocks.CharBlock(max_length=120, default="Southwest Child Protection Procedures")
+    links = blocks.ListBlock(SnippetChooserBlock("procedures.ProcedureLink"), min_num=1)
+
+    class Meta:
+        icon = "link-external"
+        template = "blocks/procedure_links.html"
+
+
 class GuidanceBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="blocks/paragraph.html")
@@ -169,4 +219,5 @@ class GuidanceBodyBlock(blocks.StreamBlock):
     contact = ContactBlock()
     video = VideoBlock()
     related_links = RelatedLinksBlock()
+    procedure_links = ProcedureLinksBlock()
     statute = StatuteBlock()

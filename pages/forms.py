@@ -1,4 +1,9 @@
+from urllib.parse import urlencode
+
+from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
+
+from documents.models import Audience, DocumentType, LibrarySort
 
 
 class ContentPageForm(WagtailAdminPageForm):
@@ -13,3 +18,27 @@ class ContentPageForm(WagtailAdminPageForm):
             "One or two sentences saying what the page is for. Shown in section listings, "
             "search results and by search engines."
         )
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's filters, read from the query string so they work without JavaScript.
+    A value that is not one of the choices is ignored rather than refused: links get
+    mangled, and a practitioner should still see the library."""
+
+    document_type = forms.ChoiceField(
+        label="Type of document", choices=[("", "All types"), *DocumentType.choices], required=False
+    )
+    audience = forms.ChoiceField(
+        label="For", choices=[("", "Everyone"), *Audience.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", choices=[("", "Type of document"), *LibrarySort.choices], required=False
+    )
+
+    def valid_choices(self):
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in self.fields}
+
+    def query_string(self):
+        """The current filters, to carry into pagination links."""
+        return urlencode({name: value for name, value in self.valid_choices().items() if value})

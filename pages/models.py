@@ -1,14 +1,21 @@
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageViewRestriction
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
 from wagtail.search import index
 
+from documents.models import ProtocolDocument
+from procedures.models import ConsortiumPartnership, ProcedureLink
+
 from .blocks import RICH_TEXT_FEATURES, GuidanceBodyBlock
-from .forms import ContentPageForm
+from .forms import ContentPageForm, LibraryFilterForm
+from .whats_new import WhatsNewAtomFeed, WhatsNewFeed, recent_changes
 
 
 class BasePage(Page):
@@ -60,7 +67,13 @@ class HomePage(BasePage):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.SectionPage", "pages.GuidancePage"]
+    subpage_types = [
+        "pages.SectionPage",
+        "pages.GuidancePage",
+        "pages.LocalGuidancePage",
+        "pages.ProceduresPage",
+        "pages.WhatsNewPage",
+    ]
 
     def route(self, request, path_components):
         # Wagtail's default walks down the tree with two queries per path segment.
@@ -106,7 +119,13 @@ class SectionPage(ContentPage):
     search_fields = [*ContentPage.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["pages.HomePage", "pages.SectionPage"]
-    subpage_types = ["pages.SectionPage", "pages.GuidancePage"]
+    subpage_types = [
+        "pages.SectionPage",
+        "pages.GuidancePage",
+        "pages.LocalGuidancePage",
+        "pages.ProceduresPage",
+        "pages.WhatsNewPage",
+    ]
 
     def listed_pages(self):
         return self.get_children().live().public()
@@ -127,3 +146,168 @@ class GuidancePage(ContentPage):
 
     parent_page_types = ["pages.HomePage", "pages.SectionPage"]
     subpage_types = []
+
+
+class LibraryGrouping(models.TextChoices):
+    BY_TYPE = "type", "Grouped by type of document"
+    EDITORS_ORDER = "editors_order", "One list, in the documents' library positions"
+
+
+class LocalGuidancePage(RoutablePageMixin, ContentPage):
+    """The "Local protocols and guidance" library: every document in use, for practitioners
+    to filter by type and audience, with an entry per document (its history, status and
+    how to ask for an accessible format)."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+    grouping = models.CharField(
+        max_length=20, choices=LibraryGrouping.choices, default=LibraryGrouping.BY_TYPE
+    )
+
+    content_panels = [*ContentPage.content_panels, FieldPanel("intro"), FieldPanel("grouping")]
+    search_fields = [*ContentPage.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["pages.HomePage", "pages.SectionPage"]
+    subpage_types = []
+
+    documents_per_page = 100
+
+    @path("")
+    def library(self, request):
+        form = LibraryFilterForm(request.GET)
+        choices = form.valid_choices()
+        documents = ProtocolDocument.objects.for_library(**choices)
+        if not choices["sort"]:
+            documents = (
+                documents.in_type_order()
+                if self.grouping == LibraryGrouping.BY_TYPE
+                else documents.order_by("library_order", "title", "pk")
+            )
+        paginator = Paginator(documents, self.documents_per_page)
+        documents_page = paginator.get_page(request.GET.get("page"))
+        return self.render(
+            request,
+            context_overrides={
+                "filter_form": form,
+                "documents": documents_page,
+                "grouped": self.grouping == LibraryGrouping.BY_TYPE and not choices["sort"],
+                "filtered": any(choices.values()),
+                "query_without_page": form.query_string(),
+            },
+        )
+
+    @path("<int:document_id>/", name="document")
+    def document_entry(self, request, document_id):
+        document = get_object_or_404(
+            ProtocolDocument.objects.select_related("superseded_by"), pk=document_id
+        )
+        return self.render(
+            request,
+            template="pages/document_entry.html",
+            context_overrides={"document": document, "file_versions": document.file_versions.all()},
+        )
+
+    def document_url(self, document):
+        return self.url + self.reverse_subpage("document", args=[document.pk]).lstrip("/")
+
+    @classmethod
+    def find_for(cls, request):
+        """The site's library page, which holds every document's public entry."""
+        site = Site.find_for_request(request)
+        pages = cls.objects.live()
+        if site is not None:
+            pages = pages.descendant_of(site.root_page)
+        return pages.order_by("path").first()
+
+
+class WhatsNewPage(RoutablePageMixin, ContentPage):
+    """Recent changes to the site's guidance and documents, with RSS and Atom feeds, so
+    practitioners and partner agencies can keep up without checking every page."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = [*ContentPage.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["pages.HomePage", "pages.SectionPage"]
+    subpage_types = []
+
+    changes_shown = 30
+
+    def changes(self, request):
+        return recent_changes(request, LocalGuidancePage.find_for(request), self.changes_shown)
+
+    @path("")
+    def changes_page(self, request):
+        return self.render(request, context_overrides={"changes": self.changes(request)})
+
+    @path("feed/rss/", name="rss")
+    def rss_feed(self, request):
+        return WhatsNewFeed(self, request)(request)
+
+    @path("feed/atom/", name="atom")
+    def atom_feed(self, request):
+        return WhatsNewAtomFeed(self, request)(request)
+
+
+class ProceduresPageManager(PageManager):
+    def get_queryset(self):
+        # The page always links the library of local guidance: fetch it with the page.
+        return super().get_queryset().select_related("local_guidance_page")
+
+
+class ProceduresPage(ContentPage):
+    """The gateway to the Southwest Child Protection Procedures, which the twelve
+    partnerships of the South West consortium share: what they are, links into them chapter
+    by chapter with this partnership's local notes and documents, the partnerships, when the
+    procedures were last updated and the next update is due, and the local guidance that
+    complements them. Practitioners come here in the middle of a case to find the procedure
+    to follow."""
+
+    intro = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text="The consortium and the shared procedures, and how local guidance fits in.",
+    )
+    procedures_updated_on = models.DateField(
+        "procedures last updated",
+        null=True,
+        blank=True,
+        help_text="The date of the latest update of the shared procedures.",
+    )
+    next_update_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Readers see the month and year. The procedures are updated twice a year.",
+    )
+    local_guidance_page = models.ForeignKey(
+        "pages.LocalGuidancePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The library of local protocols and guidance that complement the procedures.",
+    )
+
+    objects = ProceduresPageManager()
+
+    content_panels = [
+        *ContentPage.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("procedures_updated_on"), FieldPanel("next_update_due")],
+            heading="Updates of the procedures",
+        ),
+        FieldPanel("local_guidance_page"),
+    ]
+    search_fields = [*ContentPage.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["pages.HomePage", "pages.SectionPage"]
+    subpage_types = []
+
+    # It shows every procedure link, so an update amending any chapter calls for a check.
+    lists_every_procedure_link = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["chapters"] = ProcedureLink.objects.by_chapter()
+        context["partnerships"] = ConsortiumPartnership.objects.all()
+        return context

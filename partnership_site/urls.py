@@ -2,14 +2,24 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from documents import serving as documents_serving
 from search import views as search_views
+from sitewide import views as sitewide_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        documents_serving.serve,
+        name="wagtaildocs_serve",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", sitewide_views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class SitewideConfig(AppConfig):
     name = "sitewide"
     verbose_name = "Site-wide settings"
+
+    def ready(self):
+        from wagtail.documents import get_document_model
+        from wagtail.models import Page, Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .models import PartnershipSettings
+        from .page_cache import invalidate_page_cache
+
+        # Whatever a public page shows: pages (deleting one sends post_delete for the
+        # shared Page row), documents listed in the library, the settings behind every
+        # contact panel and footer.
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(invalidate_page_cache, dispatch_uid="page-cache")
+        post_delete.connect(invalidate_page_cache, sender=Page, dispatch_uid="page-cache")
+        for model in (get_document_model(), PartnershipSettings, Site):
+            post_save.connect(invalidate_page_cache, sender=model, dispatch_uid="page-cache")
+            post_delete.connect(invalidate_page_cache, sender=model, dispatch_uid="page-cache")

@@ -22,6 +22,20 @@ class PartnershipSettings(BaseSiteSetting):
     partnership_name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=20, blank=True, help_text="e.g. NSSCP.")
 
+    # Someone reading about abuse may need to hide what they are reading at once,
+    # e.g. when the person harming them walks in.
+    quick_exit_enabled = models.BooleanField(
+        'show "Exit this page"',
+        default=True,
+        help_text="A button on every page (or pressing Shift three times) that replaces the "
+        "page with a neutral website.",
+    )
+    quick_exit_url = models.URLField(
+        "neutral website",
+        default="https://www.bbc.co.uk/weather",
+        help_text='Where "Exit this page" goes: a common site that draws no attention.',
+    )
+
     contact_team_name = models.CharField(
         "team name", max_length=120, help_text="The team that takes concerns, e.g. Care Connect."
     )
@@ -49,6 +63,12 @@ class PartnershipSettings(BaseSiteSetting):
         help_text="When and how to refer to the Front Door, and the thresholds that apply.",
     )
 
+    accessible_format_email = models.EmailField(
+        "accessible formats email",
+        blank=True,
+        help_text="Where readers ask for a document in another format (large print, audio, "
+        "accessible PDF). Shown on every document's entry.",
+    )
     accessibility_statement = models.ForeignKey(
         "wagtailcore.Page",
         null=True,
@@ -65,6 +85,10 @@ class PartnershipSettings(BaseSiteSetting):
                 [
                     FieldPanel("partnership_name"),
                     FieldPanel("short_name"),
+                    MultiFieldPanel(
+                        [FieldPanel("quick_exit_enabled"), FieldPanel("quick_exit_url")],
+                        heading="Exit this page",
+                    ),
                 ],
                 heading="Partnership",
             ),
@@ -96,7 +120,11 @@ class PartnershipSettings(BaseSiteSetting):
                 heading="Concerned about a child",
             ),
             ObjectList(
-                [FieldPanel("accessibility_statement"), FieldPanel("footer_links")],
+                [
+                    FieldPanel("accessibility_statement"),
+                    FieldPanel("accessible_format_email"),
+                    FieldPanel("footer_links"),
+                ],
                 heading="Footer",
             ),
         ]

@@ -1,6 +1,10 @@
 """Embed finders for tests, so that no test reaches YouTube."""
 
+from contextlib import contextmanager
+
+from django.test import override_settings
 from wagtail.embeds.exceptions import EmbedNotFoundException
+from wagtail.embeds.finders import get_finders
 from wagtail.embeds.finders.base import EmbedFinder
 
 
@@ -35,3 +39,17 @@ class FakeYouTubeFinder(EmbedFinder):
                 'title="What is Contextual Safeguarding?" allowfullscreen></iframe>'
             ),
         }
+
+
+@contextmanager
+def youtube_answering():
+    """Embeds found by FakeYouTubeFinder instead of the test settings' offline finder.
+    Wagtail keeps the finders it has built: they are rebuilt on the way in and out."""
+    get_finders.cache_clear()
+    try:
+        with override_settings(
+            WAGTAILEMBEDS_FINDERS=[{"class": "tests.embed_finders.FakeYouTubeFinder"}]
+        ):
+            yield
+    finally:
+        get_finders.cache_clear()

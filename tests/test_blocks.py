@@ -1,8 +1,8 @@
 """StreamField blocks as practitioners see them."""
 
 import pytest
-from django.test import override_settings
-from wagtail.embeds.finders import get_finders
+
+from .embed_finders import youtube_answering
 
 pytestmark = pytest.mark.django_db
 
@@ -11,12 +11,8 @@ VIDEO_PAGE = "/people-working-with-children/contextual-safeguarding/"
 
 @pytest.fixture
 def fake_youtube():
-    get_finders.cache_clear()
-    with override_settings(
-        WAGTAILEMBEDS_FINDERS=[{"class": "tests.embed_finders.FakeYouTubeFinder"}]
-    ):
+    with youtube_answering():
         yield
-    get_finders.cache_clear()
 
 
 def test_video_degrades_to_a_plain_link_when_the_embed_cannot_be_fetched(client):
@@ -28,10 +24,15 @@ def test_video_degrades_to_a_plain_link_when_the_embed_cannot_be_fetched(client)
     ) in html
 
 
-def test_video_shows_the_player_when_the_embed_is_available(client, fake_youtube):
+def test_video_offers_the_privacy_enhanced_player_when_the_embed_is_available(
+    client, fake_youtube
+):
     html = client.get(VIDEO_PAGE).content.decode()
-    assert '<div class="video__player">' in html
-    assert "youtube.com/embed/V0lE-XENewM" in html
+    # Nothing from YouTube until the visitor presses Play (static/js/video.js).
+    assert "<iframe" not in html
+    assert "ytimg.com" not in html
+    assert 'data-video-player="https://www.youtube-nocookie.com/embed/V0lE-XENewM"' in html
+    assert "(loads content from YouTube, which may set cookies)</button>" in html
     assert 'href="https://www.youtube.com/watch?v=V0lE-XENewM"' in html
 
 

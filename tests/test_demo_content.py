@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Revision, Site
 
+from documents.models import ProtocolDocument, ReviewStatus
 from pages.models import FeaturedSection, HomePage
 from sitewide.models import PartnershipSettings
 
@@ -14,9 +15,10 @@ EXPECTED_TREE = {
     "/home/people-working-with-children/": "SectionPage",
     "/home/people-working-with-children/working-together-to-safeguard-children/": "GuidancePage",
     "/home/people-working-with-children/contextual-safeguarding/": "GuidancePage",
-    "/home/people-working-with-children/local-protocols-and-guidance/": "GuidancePage",
-    "/home/people-working-with-children/southwest-child-protection-procedures/": "GuidancePage",
+    "/home/people-working-with-children/local-protocols-and-guidance/": "LocalGuidancePage",
+    "/home/people-working-with-children/southwest-child-protection-procedures/": "ProceduresPage",
     "/home/concerned-about-a-child/": "GuidancePage",
+    "/home/whats-new/": "WhatsNewPage",
     "/home/accessibility-statement/": "GuidancePage",
 }
 
@@ -28,6 +30,7 @@ def snapshot():
         FeaturedSection.objects.count(),
         PartnershipSettings.objects.count(),
         Site.objects.count(),
+        ProtocolDocument.objects.count(),
     )
 
 
@@ -47,7 +50,7 @@ def test_page_tree_matches_the_seeds():
     site = Site.objects.get(is_default_site=True)
     assert isinstance(site.root_page.specific, HomePage)
     menu = list(site.root_page.get_children().in_menu().values_list("title", flat=True))
-    assert menu == ["People working with children", "Concerned about a child"]
+    assert menu == ["People working with children", "Concerned about a child", "What's new"]
 
 
 def test_settings_carry_the_seeds_contact_facts():
@@ -72,3 +75,18 @@ def test_demo_load_keeps_an_editors_change():
     call_command("load_demo_content", verbosity=0)
     page.refresh_from_db()
     assert page.search_description == "Changed by an editor."
+
+
+def test_documents_carry_the_seeds_titles_and_dates():
+    rpd = ProtocolDocument.objects.get(title="Resolving Professional Differences Protocol")
+    assert rpd.dated_event_label == "Reviewed April 2021"
+    assert rpd.former_title_list == ["Escalation Process"]
+    assert rpd.review_status_on() == ReviewStatus.OVERDUE
+    taf = ProtocolDocument.objects.get(title__startswith="Team Around the Family")
+    assert taf.dated_event_label == "Published March 2021"
+    assert ProtocolDocument.objects.get(title="Escalation Process").superseded_by == rpd
+    assert ProtocolDocument.objects.filter(page_count__gt=0).count() == 7
+    assert {d.file_extension for d in ProtocolDocument.objects.all()} == {"pdf", "docx"}
+    for document in ProtocolDocument.objects.all():
+        with document.open_file() as handle:
+            assert handle.read(4) in (b"%PDF", b"PK\x03\x04")

@@ -3,7 +3,14 @@
 import pytest
 from wagtail.models import Page
 
-from pages.models import GuidancePage, HomePage, SectionPage
+from pages.models import (
+    GuidancePage,
+    HomePage,
+    LocalGuidancePage,
+    ProceduresPage,
+    SectionPage,
+    WhatsNewPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +83,15 @@ def test_base_layout_has_skip_link_search_navigation_breadcrumbs_and_footer(clie
 
 def test_page_types_only_go_where_they_make_sense():
     assert HomePage.allowed_parent_page_models() == [Page]
-    assert set(HomePage.allowed_subpage_models()) == {SectionPage, GuidancePage}
+    assert set(HomePage.allowed_subpage_models()) == {
+        SectionPage,
+        GuidancePage,
+        LocalGuidancePage,
+        ProceduresPage,
+        WhatsNewPage,
+    }
+    assert set(SectionPage.allowed_subpage_models()) == set(HomePage.allowed_subpage_models())
+    assert LocalGuidancePage.allowed_subpage_models() == []
+    assert ProceduresPage.allowed_subpage_models() == []
     assert set(SectionPage.allowed_parent_page_models()) == {HomePage, SectionPage}
     assert GuidancePage.allowed_subpage_models() == []

@@ -18,6 +18,10 @@ PUBLIC_URLS = [
     "/people-working-with-children/southwest-child-protection-procedures/",
     "/concerned-about-a-child/",
     "/accessibility-statement/",
+    "/whats-new/",
+    "/whats-new/feed/atom/",
+    "/people-working-with-children/local-protocols-and-guidance/1/",
+    "/search/?q=escalation",
     "/search/?q=safeguarding",
     "/no-such-page/",
 ]

@@ -2,7 +2,9 @@
 
 import pytest
 
+from documents.models import ProtocolDocument
 from pages.models import GuidancePage
+from tests.factories import create_document
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,69 @@ def test_empty_search_shows_the_form_only(client):
     html = client.get("/search/").content.decode()
     assert 'id="search-page-query"' in html
     assert "result" not in html.split("<h1>Search</h1>")[1].split("</form>")[1]
+
+
+def test_search_finds_documents_by_title_summary_and_former_title(client):
+    by_title = client.get("/search/", {"q": "neglect toolkit"}).content.decode()
+    assert "Neglect Toolkit" in by_title
+    by_summary = client.get("/search/", {"q": "hostile threatening"}).content.decode()
+    assert "Working with non-compliance or disguised compliance" in by_summary
+    by_former_title = client.get("/search/", {"q": "escalation"}).content.decode()
+    assert '">Resolving Professional Differences Protocol</a></h2>' in by_former_title
+    assert "(PDF, " in by_former_title
+
+
+def test_document_results_link_to_their_entries(client):
+    rpd = ProtocolDocument.objects.get(title="Resolving Professional Differences Protocol")
+    html = client.get("/search/", {"q": "resolving professional differences"}).content.decode()
+    assert f'href="/people-working-with-children/local-protocols-and-guidance/{rpd.pk}/"' in html
+    assert f'href="{rpd.url}"' in html
+
+
+def test_withdrawn_and_superseded_documents_are_left_out_of_search(client):
+    assert (
+        "Linked Professional Guidance"
+        not in client.get("/search/", {"q": "covid pandemic linked professionals"}).content.decode()
+    )
+    html = client.get("/search/", {"q": "escalation process"}).content.decode()
+    assert '">Escalation Process</a></h2>' not in html
+
+
+def test_documents_and_pages_paginate_as_one_list(client, section):
+    for number in range(7):
+        create_document(f"Capybara protocol {number}", summary="About capybaras.")
+    for number in range(6):
+        section.add_child(
+            instance=GuidancePage(title=f"Capybara page {number}", search_description="Capybaras.")
+        )
+    first = client.get("/search/", {"q": "capybara"}).content.decode()
+    assert "13 results for “capybara”" in first
+    assert first.count("Capybara protocol") == 7 * 2  # title and the download link's hidden text
+    assert first.count("Capybara page") == 3
+    second = client.get("/search/", {"q": "capybara", "page": 2}).content.decode()
+    assert second.count("Capybara page") == 3
+    assert "Capybara protocol" not in second
+
+
+def test_promoted_results_come_first(client):
+    html = client.get("/search/", {"q": "Escalation"}).content.decode()
+    recommended = html.index('<h2 id="promoted-heading">Recommended</h2>')
+    assert html.index("Resolving Professional Differences Protocol", recommended) < html.index(
+        'class="search-count"'
+    )
+    assert "The Escalation Process is now the Resolving Professional Differences Protocol." in html
+
+
+def test_promotions_match_whole_words_only(client):
+    assert (
+        "promoted-heading"
+        in client.get("/search/", {"q": "how do I refer a child"}).content.decode()
+    )
+    assert "promoted-heading" not in client.get("/search/", {"q": "referee"}).content.decode()
+
+
+def test_promotions_of_unpublished_pages_are_hidden(client):
+    from pages.models import GuidancePage
+
+    GuidancePage.objects.get(slug="concerned-about-a-child").unpublish()
+    assert "promoted-heading" not in client.get("/search/", {"q": "front door"}).content.decode()

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('owner_email', models.EmailField(blank=True, max_length=254, verbose_name="owner's email")),
                 ('former_titles', models.TextField(blank=True, help_text='Earlier titles, one per line.', verbose_name='previously known as')),
                 ('status', models.CharField(choices=[('current', 'Current'), ('under_review', 'Under review'), ('superseded', 'Superseded'), ('withdrawn', 'Withdrawn')], db_index=True, default='current', max_length=20)),
-                ('library_order', models.PositiveIntegerField(default=0, help_text="Lower numbers come first where the library lists documents in the editors' order.", verbose_name='position in the library')),
+                ('library_order', models.PositiveIntegerField(default=0, help_text="Lower numbers come first when the library lists documents in editors' order.", verbose_name='position in the library')),
                 ('page_count', models.PositiveIntegerField(editable=False, null=True)),
                 ('accessibility_tagged', models.BooleanField(editable=False, help_text='For PDFs: whether the file has accessibility tags.', null=True)),
                 ('collection', models.ForeignKey(default=wagtail.models.media.get_root_collection_id, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtailcore.collection', verbose_name='collection')),

@@ -17,9 +17,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "pages",
     "documents",
+    "procedures",
     "sitewide",
     "search",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -38,11 +41,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sitewide.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +95,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
+
+# Shared by every server process, so that publishing invalidates the page cache everywhere.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CACHE_DIR") or str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+PAGE_CACHE_ALIAS = "default"
+# Staff sessions are read from the cache, so an admin page does not start with a query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -139,8 +157,29 @@ WAGTAIL_REDIRECTS_FILE_STORAGE = "cache"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Protocol documents: what may be uploaded, and how often documents are reviewed.
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "csv"]
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "csv",
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_MB", 25) * 1024 * 1024
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.forms.ProtocolDocumentForm"
 DOCUMENT_REVIEW_INTERVAL_MONTHS = env_int("DOCUMENT_REVIEW_INTERVAL_MONTHS", 24)
 DOCUMENT_REVIEW_DUE_SOON_DAYS = env_int("DOCUMENT_REVIEW_DUE_SOON_DAYS", 90)
+
+# External link checks (the check_links command, run nightly): seconds to wait for each
+# answer, connections open at once in all and to one host, and further tries, each after a
+# doubling pause, for failures that are usually temporary.
+LINK_CHECK_TIMEOUT_SECONDS = env_int("LINK_CHECK_TIMEOUT_SECONDS", 15)
+LINK_CHECK_MAX_CONNECTIONS = env_int("LINK_CHECK_MAX_CONNECTIONS", 10)
+LINK_CHECK_MAX_CONNECTIONS_PER_HOST = env_int("LINK_CHECK_MAX_CONNECTIONS_PER_HOST", 2)
+LINK_CHECK_RETRIES = env_int("LINK_CHECK_RETRIES", 1)
+LINK_CHECK_RETRY_DELAY_SECONDS = env_int("LINK_CHECK_RETRY_DELAY_SECONDS", 5)

@@ -5,20 +5,47 @@ browse. It only ever adds what is missing, so running it again changes nothing a
 editor's later changes to a demo page are kept.
 """
 
+import datetime
 import json
 import re
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from pages.models import FeaturedSection, GuidancePage, HomePage, SectionPage
+from documents.models import ProtocolDocument
+from documents.sample_files import make_docx, make_pdf
+from documents.uploads import check_contents, safe_file_name
+from pages.models import (
+    FeaturedSection,
+    GuidancePage,
+    HomePage,
+    LocalGuidancePage,
+    ProceduresPage,
+    SectionPage,
+    WhatsNewPage,
+)
+from procedures.models import (
+    ConsortiumPartnership,
+    ProcedureChapter,
+    ProcedureLink,
+    ProcedureUpdate,
+)
+from search.models import PromotedResult
 from sitewide.models import PartnershipSettings
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "demo_site.json"
-PAGE_TYPES = {"SectionPage": SectionPage, "GuidancePage": GuidancePage}
+PAGE_TYPES = {
+    "SectionPage": SectionPage,
+    "GuidancePage": GuidancePage,
+    "LocalGuidancePage": LocalGuidancePage,
+    "ProceduresPage": ProceduresPage,
+    "WhatsNewPage": WhatsNewPage,
+}
 PAGE_REFERENCE = re.compile(r"^page:(.*)$")
+PROCEDURE_LINK_REFERENCE = re.compile(r"^procedure-link:(.*)$")
 RICH_TEXT_PAGE_LINK = re.compile(r'<a href="page:([^"]*)">')
 
 
@@ -29,13 +56,19 @@ class Command(BaseCommand):
         content = json.loads(FIXTURE.read_text(encoding="utf-8"))
         with transaction.atomic():
             self.home = self.ensure_home(content["home"])
+            # Procedure links name documents, and pages choose procedure links.
+            documents_added = self.ensure_documents(content["documents"])
+            self.ensure_procedures(content["procedures"])
             created = self.ensure_pages(content["pages"])
             if created:
                 self.feature_sections(content["home"]["featured"])
             self.ensure_settings(content["partnership"])
-        if created:
+            self.ensure_promoted_results(content["promoted_results"])
+        if created or documents_added:
             call_command("update_index", verbosity=0)
-        self.stdout.write(f"Demo content ready: {len(created)} page(s) added.")
+        self.stdout.write(
+            f"Demo content ready: {len(created)} page(s) and {documents_added} document(s) added."
+        )
 
     def ensure_home(self, home_content):
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
@@ -81,8 +114,15 @@ class Command(BaseCommand):
             page = type(page).objects.get(pk=page.pk)
             if "intro" in page_content:
                 page.intro = self.resolve(page_content["intro"])
+            if "grouping" in page_content:
+                page.grouping = page_content["grouping"]
             if "body" in page_content:
                 page.body = self.resolve(page_content["body"])
+            for date_field in ("procedures_updated_on", "next_update_due"):
+                if date_field in page_content:
+                    setattr(page, date_field, datetime.date.fromisoformat(page_content[date_field]))
+            if "local_guidance_page" in page_content:
+                page.local_guidance_page_id = self.resolve(page_content["local_guidance_page"])
             page.save_revision().publish()
         return created
 
@@ -107,13 +147,101 @@ class Command(BaseCommand):
                 setattr(partnership, field, value)
         partnership.save()
 
+    def ensure_documents(self, document_contents):
+        """Add the seed documents that are missing, each with a small real file."""
+        added = 0
+        by_title = {document.title: document for document in ProtocolDocument.objects.all()}
+        for values in document_contents:
+            if values["title"] in by_title:
+                continue
+            values = dict(values)
+            file_spec = values.pop("file")
+            superseded_by = values.pop("superseded_by", None)
+            document = ProtocolDocument(
+                **{
+                    name: ProtocolDocument._meta.get_field(name).to_python(value)
+                    for name, value in values.items()
+                }
+            )
+            if superseded_by:
+                document.superseded_by = by_title[superseded_by]
+            if file_spec["format"] == "pdf":
+                content = make_pdf(values["title"], file_spec["pages"], file_spec["tagged"])
+            else:
+                content = make_docx(values["title"], [values["summary"]])
+            name = safe_file_name(f"{values['title']}.{file_spec['format']}")
+            upload = ContentFile(content, name=name)
+            facts = check_contents(upload)
+            if facts:
+                document.page_count = facts.page_count
+                document.accessibility_tagged = facts.accessibility_tagged
+            document.file = upload
+            document._set_document_file_metadata()
+            document.save()
+            by_title[document.title] = document
+            added += 1
+        return added
+
+    def ensure_procedures(self, procedures):
+        """Add the consortium's partnerships, the chapters and links into the shared
+        procedures, and the recorded updates that are missing, found by name, title or date."""
+        someone_is_this_partnership = ConsortiumPartnership.objects.filter(
+            is_this_partnership=True
+        ).exists()
+        for order, values in enumerate(procedures["partnerships"]):
+            ConsortiumPartnership.objects.get_or_create(
+                name=values["name"],
+                defaults={
+                    "website": values["website"],
+                    "is_this_partnership": values.get("is_this_partnership", False)
+                    and not someone_is_this_partnership,
+                    "sort_order": order,
+                },
+            )
+
+        documents = {document.title: document for document in ProtocolDocument.objects.all()}
+        link_order = 0
+        for chapter_order, chapter_values in enumerate(procedures["chapters"]):
+            chapter, _ = ProcedureChapter.objects.get_or_create(
+                title=chapter_values["title"], defaults={"sort_order": chapter_order}
+            )
+            for values in chapter_values["links"]:
+                link, created = ProcedureLink.objects.get_or_create(
+                    chapter=chapter,
+                    title=values["title"],
+                    defaults={"url": values["url"], "note": values["note"], "sort_order": link_order},
+                )
+                if created:
+                    link.related_documents.set(documents[title] for title in values["documents"])
+                link_order += 1
+
+        for values in procedures["updates"]:
+            update, created = ProcedureUpdate.objects.get_or_create(
+                published_on=datetime.date.fromisoformat(values["published_on"]),
+                defaults={"summary": values["summary"]},
+            )
+            if created:
+                update.chapters.set(ProcedureChapter.objects.filter(title__in=values["chapters"]))
+
+    def ensure_promoted_results(self, promotions):
+        if PromotedResult.objects.exists():
+            return
+        for values in self.resolve(promotions):
+            PromotedResult.objects.create(
+                terms=values["terms"],
+                page_id=values.get("page"),
+                document=ProtocolDocument.objects.filter(title=values.get("document")).first(),
+                description=values["description"],
+            )
+
     def page_at(self, path):
         """The page at a path below the home page ('' is the home page itself)."""
         url_path = f"{self.home.url_path}{path}/" if path else self.home.url_path
         return Page.objects.get(url_path=url_path)
 
     def resolve(self, value):
-        """Replace 'page:<path>' references with page ids, and rich-text links to them."""
+        """Replace 'page:<path>' references with page ids, and rich-text links to them, and
+        'procedure-link:<title>' references with procedure link ids."""
         if isinstance(value, dict):
             return {key: self.resolve(item) for key, item in value.items()}
         if isinstance(value, list):
@@ -121,6 +249,8 @@ class Command(BaseCommand):
         if isinstance(value, str):
             if match := PAGE_REFERENCE.match(value):
                 return self.page_at(match.group(1)).pk
+            if match := PROCEDURE_LINK_REFERENCE.match(value):
+                return ProcedureLink.objects.get(title=match.group(1)).pk
             return RICH_TEXT_PAGE_LINK.sub(
                 lambda link: f'<a linktype="page" id="{self.page_at(link.group(1)).pk}">', value
             )

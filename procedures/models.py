@@ -1,0 +1,524 @@
+"""The Southwest Child Protection Procedures as this site uses them: the consortium's
+partnerships, the links into the shared procedures manual, the manual's twice-yearly
+updates, and the health of every external link on the site."""
+
+import datetime
+import http
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
+
+from documents.models import RETIRED_STATUSES, ProtocolDocument
+
+# Rows added outside the admin's reordering have no position yet: they go last.
+EDITORS_ORDER = [F("sort_order").asc(nulls_last=True)]
+
+
+class ConsortiumPartnership(Orderable):
+    """One of the safeguarding children partnerships that share the Southwest Child
+    Protection Procedures.
+
+    Partnership staff keep the list under Snippets → Procedures; the procedures page lists
+    the partnerships in this order with this site's own marked, so that a practitioner whose
+    case crosses a border finds the neighbouring partnership's local arrangements.
+    """
+
+    name = models.CharField(
+        max_length=120, unique=True, help_text="The partnership's area, e.g. 'North Somerset'."
+    )
+    website = models.URLField(max_length=500)
+    is_this_partnership = models.BooleanField(
+        "this site's partnership",
+        default=False,
+        help_text="Marked on the procedures page as this partnership.",
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = "consortium partnership"
+        ordering = [*EDITORS_ORDER, "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_this_partnership"],
+                condition=Q(is_this_partnership=True),
+                name="only_one_partnership_is_this_sites",
+                violation_error_message="Another partnership is already marked as this site's.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureChapter(Orderable):
+    """A chapter of the shared procedures manual, e.g. "Strategy discussions": how procedure
+    links are grouped on the procedures page, and what each recorded update amended."""
+
+    title = models.CharField(max_length=150, unique=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = "procedures chapter"
+        ordering = [*EDITORS_ORDER, "title"]
+
+    def __str__(self):
+        return self.title
+
+
+@dataclass
+class ChapterLinks:
+    chapter: ProcedureChapter
+    links: list
+
+
+class ProcedureLinkQuerySet(models.QuerySet):
+    def by_chapter(self):
+        """Chapters in the editors' order, each with its links in order and, on each link,
+        `local_documents`: its related documents still in use.
+
+        One query for all three, joined, because the procedures page shows every link and
+        must stay within the site's query budget however many there are.
+        """
+        rows = self.order_by(
+            F("chapter__sort_order").asc(nulls_last=True),
+            "chapter__title",
+            *EDITORS_ORDER,
+            "title",
+            "pk",
+            "related_documents__title",
+        ).values(
+            "pk",
+            "title",
+            "url",
+            "note",
+            "chapter_id",
+            "chapter__title",
+            "related_documents__pk",
+            "related_documents__title",
+            "related_documents__file",
+            "related_documents__file_size",
+            "related_documents__status",
+        )
+        chapters = {}
+        links = {}
+        for row in rows:
+            group = chapters.get(row["chapter_id"])
+            if group is None:
+                chapter = ProcedureChapter(pk=row["chapter_id"], title=row["chapter__title"])
+                group = chapters[row["chapter_id"]] = ChapterLinks(chapter, [])
+            link = links.get(row["pk"])
+            if link is None:
+                link = links[row["pk"]] = ProcedureLink(
+                    pk=row["pk"],
+                    title=row["title"],
+                    url=row["url"],
+                    note=row["note"],
+                    chapter=group.chapter,
+                )
+                link.local_documents = []
+                group.links.append(link)
+            if row["related_documents__pk"] and row["related_documents__status"] not in (
+                RETIRED_STATUSES
+            ):
+                link.local_documents.append(
+                    ProtocolDocument(
+                        pk=row["related_documents__pk"],
+                        title=row["related_documents__title"],
+                        file=row["related_documents__file"],
+                        file_size=row["related_documents__file_size"],
+                    )
+                )
+        return list(chapters.values())
+
+
+class ProcedureLink(Orderable):
+    """A link into the shared procedures manual, kept in one place so that when Tri.x moves a
+    chapter, editors correct one snippet rather than every page that links to it.
+
+    The procedures page lists every link by chapter; guidance pages place chosen links with
+    the "Procedure links" block. Local documents related to a link are listed beside it, and
+    are flagged for checking when an update amends its chapter.
+    """
+
+    title = models.CharField(max_length=200)
+    url = models.URLField(
+        "address",
+        max_length=500,
+        help_text="The page in the Southwest Child Protection Procedures.",
+    )
+    chapter = models.ForeignKey(
+        ProcedureChapter, on_delete=models.PROTECT, related_name="links"
+    )
+    note = models.CharField(
+        "local note",
+        max_length=300,
+        blank=True,
+        help_text="What practitioners here should know as well, e.g. whom to contact locally.",
+    )
+    related_documents = models.ManyToManyField(
+        ProtocolDocument,
+        blank=True,
+        related_name="procedure_links",
+        verbose_name="related local documents",
+        help_text="Local protocols and guidance that go with this part of the procedures.",
+    )
+
+    objects = ProcedureLinkQuerySet.as_manager()
+
+    class Meta(Orderable.Meta):
+        verbose_name = "procedure link"
+        ordering = [*EDITORS_ORDER, "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class ProcedureUpdateQuerySet(models.QuerySet):
+    def review_checks(self):
+        """Every live page and document in use that links to chapters amended since it was
+        last reviewed, least recently reviewed first."""
+        updates = self.newest_first()
+        link_chapters, document_chapters = _amended_links(updates)
+        checks = [
+            *_page_checks(updates, link_chapters),
+            *_document_checks(updates, document_chapters),
+        ]
+        return sorted(
+            checks,
+            key=lambda check: (check.last_reviewed_on or datetime.date.min, check.title.lower()),
+        )
+
+    def page_check(self, page_id):
+        """The check due on one page, or None."""
+        updates = self.newest_first()
+        link_chapters, _ = _amended_links(updates)
+        checks = _page_checks(updates, link_chapters, page_ids=[page_id])
+        return checks[0] if checks else None
+
+    def newest_first(self):
+        return list(self.order_by("-published_on").prefetch_related("chapters"))
+
+
+class ProcedureUpdate(models.Model):
+    """One of the twice-yearly updates of the shared procedures, recorded by partnership
+    staff with the chapters it amended.
+
+    Pages and documents that link to an amended chapter and were last reviewed before the
+    update are flagged in the admin ("Checks after procedure updates", and a warning on the
+    page's edit view), so local guidance is checked against the new procedures.
+    """
+
+    published_on = models.DateField("date of the update", unique=True)
+    summary = models.TextField(
+        "what changed", blank=True, help_text="For staff: the main changes, in a sentence or two."
+    )
+    chapters = models.ManyToManyField(
+        ProcedureChapter, related_name="updates", verbose_name="chapters amended"
+    )
+
+    objects = ProcedureUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "procedures update"
+        ordering = ["-published_on"]
+        permissions = [
+            (
+                "view_procedure_checks",
+                "Can see the pages and documents to check after procedure updates",
+            )
+        ]
+
+    def __str__(self):
+        return f"Update of {self.published_on:%-d %B %Y}"
+
+    @admin.display(description="chapters amended")
+    def chapter_titles(self):
+        return ", ".join(chapter.title for chapter in self.chapters.all())
+
+    @staticmethod
+    def last_review_of(subject):
+        """When a page or document was last checked, or None if it never was.
+
+        Documents record their reviews. Pages have no review date of their own yet, so
+        publishing counts as reviewing: when pages gain one, this is the place to use it.
+        """
+        if isinstance(subject, ProtocolDocument):
+            return subject.last_reviewed_on or subject.dated_event_on
+        if subject.last_published_at is None:
+            return None
+        return timezone.localdate(subject.last_published_at)
+
+    def came_after_review_of(self, subject):
+        reviewed_on = self.last_review_of(subject)
+        return reviewed_on is None or reviewed_on < self.published_on
+
+
+@dataclass
+class ReviewCheck:
+    """A page or document linking to chapters of the procedures that were amended after it
+    was last reviewed: someone should check that it still agrees with them."""
+
+    subject: Page | ProtocolDocument
+    last_reviewed_on: datetime.date | None
+    updates: list
+    chapters: list
+
+    @property
+    def is_page(self):
+        return isinstance(self.subject, Page)
+
+    @property
+    def kind(self):
+        return "Page" if self.is_page else "Document"
+
+    @property
+    def title(self):
+        return self.subject.title
+
+    @property
+    def chapter_titles(self):
+        return [chapter.title for chapter in self.chapters]
+
+    @property
+    def update_dates(self):
+        return [update.published_on for update in self.updates]
+
+    @classmethod
+    def due(cls, subject, updates, linked_chapter_ids):
+        """The check due on a subject linking to these chapters, or None if it has been
+        reviewed since every update that amended one of them."""
+        relevant = [
+            update
+            for update in updates
+            if update.came_after_review_of(subject)
+            and linked_chapter_ids & {chapter.pk for chapter in update.chapters.all()}
+        ]
+        if not relevant:
+            return None
+        chapters = {
+            chapter.pk: chapter
+            for update in relevant
+            for chapter in update.chapters.all()
+            if chapter.pk in linked_chapter_ids
+        }
+        in_manual_order = sorted(
+            chapters.values(),
+            key=lambda chapter: (chapter.sort_order is None, chapter.sort_order or 0, chapter.title),
+        )
+        return cls(subject, ProcedureUpdate.last_review_of(subject), relevant, in_manual_order)
+
+
+def _amended_links(updates):
+    """For the links in chapters the updates amended: each link's chapter, and each related
+    document's chapters."""
+    amended = {chapter.pk for update in updates for chapter in update.chapters.all()}
+    link_chapters = {}
+    document_chapters = defaultdict(set)
+    rows = ProcedureLink.objects.filter(chapter__in=amended).values_list(
+        "pk", "chapter_id", "related_documents"
+    )
+    for link_id, chapter_id, document_id in rows:
+        link_chapters[link_id] = chapter_id
+        if document_id is not None:
+            document_chapters[document_id].add(chapter_id)
+    return link_chapters, document_chapters
+
+
+def _page_checks(updates, link_chapters, page_ids=None):
+    if not link_chapters:
+        return []
+    # Wagtail's reference index already knows which pages choose which snippets in their
+    # blocks, whatever block or field holds them.
+    references = ReferenceIndex.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        to_content_type=ContentType.objects.get_for_model(ProcedureLink),
+        to_object_id__in=[str(link_id) for link_id in link_chapters],
+    )
+    if page_ids is not None:
+        references = references.filter(object_id__in=[str(page_id) for page_id in page_ids])
+    chapters_by_page = defaultdict(set)
+    for page_id, link_id in references.values_list("object_id", "to_object_id"):
+        chapters_by_page[int(page_id)].add(link_chapters[int(link_id)])
+
+    listing_types = [
+        ContentType.objects.get_for_model(model)
+        for model in get_page_models()
+        if getattr(model, "lists_every_procedure_link", False)
+    ]
+    pages = Page.objects.live().filter(
+        Q(pk__in=list(chapters_by_page)) | Q(content_type__in=listing_types)
+    )
+    if page_ids is not None:
+        pages = pages.filter(pk__in=page_ids)
+    every_linked_chapter = set(link_chapters.values())
+    checks = (
+        ReviewCheck.due(
+            page,
+            updates,
+            every_linked_chapter
+            if getattr(page.specific_class, "lists_every_procedure_link", False)
+            else chapters_by_page[page.pk],
+        )
+        for page in pages
+    )
+    return [check for check in checks if check]
+
+
+def _document_checks(updates, document_chapters):
+    documents = ProtocolDocument.objects.in_use().filter(pk__in=list(document_chapters))
+    checks = (
+        ReviewCheck.due(document, updates, document_chapters[document.pk])
+        for document in documents
+    )
+    return [check for check in checks if check]
+
+
+class LinkCheckQuerySet(models.QuerySet):
+    def failing(self):
+        return self.filter(first_failed_at__isnull=False)
+
+    @transaction.atomic
+    def record(self, results, uses):
+        """Store one run of check_links: each address's result, and where each was found.
+
+        Addresses the site no longer uses are forgotten. Returns the checks that started
+        failing in this run.
+        """
+        existing = {check.url: check for check in self.all()}
+        to_create, to_update, newly_failing = [], [], []
+        for result in results:
+            check = existing.pop(result.url, None)
+            was_failing = check is not None and check.is_failing
+            if check is None:
+                check = LinkCheck(url=result.url)
+                to_create.append(check)
+            else:
+                to_update.append(check)
+            check.apply(result)
+            if check.is_failing and not was_failing:
+                newly_failing.append(check)
+        self.filter(pk__in=[check.pk for check in existing.values()]).delete()
+        self.bulk_create(to_create)
+        self.bulk_update(
+            to_update,
+            ["status_code", "final_url", "redirect_chain", "error", "checked_at", "first_failed_at"],
+        )
+
+        checks = {check.url: check for check in [*to_create, *to_update]}
+        LinkUsage.objects.filter(link_check__in=checks.values()).delete()
+        LinkUsage.objects.bulk_create(
+            LinkUsage(
+                link_check=checks[url],
+                content_type_id=use.content_type_id,
+                object_id=use.object_id,
+                label=use.label[:255],
+                location=use.location[:255],
+            )
+            for url, url_uses in uses.items()
+            if url in checks
+            for use in url_uses
+        )
+        return newly_failing
+
+
+class LinkCheck(models.Model):
+    """The last check of one external address the site links to, written by check_links.
+
+    Partnership staff see the failing ones under Reports → Broken links: what went wrong,
+    since when, and where the link is, so they can mend it.
+    """
+
+    url = models.URLField("address", max_length=2000, unique=True)
+    status_code = models.PositiveSmallIntegerField(
+        null=True, help_text="The HTTP status of the last answer, if there was one."
+    )
+    final_url = models.URLField("final address", max_length=2000, blank=True)
+    redirect_chain = models.JSONField(
+        default=list, blank=True, help_text="Each redirect followed: its address and status."
+    )
+    error = models.TextField(blank=True, help_text="Why there was no answer, if there was none.")
+    checked_at = models.DateTimeField()
+    first_failed_at = models.DateTimeField(
+        "failing since",
+        null=True,
+        help_text="Kept while the address keeps failing; cleared when it works again.",
+    )
+
+    objects = LinkCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "link check"
+        permissions = [("view_link_health", "Can see the broken links report")]
+
+    def __str__(self):
+        return self.url
+
+    def apply(self, result):
+        self.status_code = result.status_code
+        self.final_url = result.final_url
+        self.redirect_chain = result.redirect_chain
+        self.error = result.error
+        self.checked_at = result.checked_at
+        if result.ok:
+            self.first_failed_at = None
+        elif self.first_failed_at is None:
+            self.first_failed_at = result.checked_at
+
+    @property
+    def is_failing(self):
+        return self.first_failed_at is not None
+
+    @property
+    def problem(self):
+        """What went wrong, in words, e.g. "404 Not Found" or "Connection refused"."""
+        if self.error:
+            return self.error
+        try:
+            return f"{self.status_code} {http.HTTPStatus(self.status_code).phrase}"
+        except ValueError:
+            return str(self.status_code)
+
+    @property
+    def redirected_to(self):
+        return self.final_url if self.final_url != self.url else ""
+
+    @property
+    def used_on(self):
+        return [usage.description for usage in self.usages.all()]
+
+
+class LinkUsage(models.Model):
+    """Where check_links found an address: the page, snippet or setting, and the part of it
+    that holds the link. Replaced at every run."""
+
+    link_check = models.ForeignKey(LinkCheck, on_delete=models.CASCADE, related_name="usages")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey()
+    label = models.CharField(max_length=255, help_text="Its title when the link was found.")
+    location = models.CharField(max_length=255, help_text="e.g. 'Body: Related links'.")
+
+    class Meta:
+        ordering = ["label", "location", "pk"]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def title(self):
+        """Its title now, or when the link was found if it has been deleted since."""
+        return str(self.content_object) if self.content_object else self.label
+
+    @property
+    def kind(self):
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return model._meta.verbose_name if model else "deleted item"
+
+    @property
+    def description(self):
+        return f"{self.title} ({self.kind}), {self.location}"

@@ -1,0 +1,184 @@
+from django import forms
+from django.contrib.auth.models import Permission
+from django.urls import include, path, reverse
+from django.utils.formats import date_format
+from django.utils.text import get_text_list
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .components import BrokenLinksPanel
+from .models import (
+    ConsortiumPartnership,
+    ProcedureChapter,
+    ProcedureLink,
+    ProcedureUpdate,
+)
+from .views import (
+    LINK_HEALTH_PERMISSION,
+    PROCEDURE_CHECKS_PERMISSION,
+    BrokenLinksReport,
+    ProcedureChecksReport,
+)
+
+
+class ProcedureLinkViewSet(SnippetViewSet):
+    model = ProcedureLink
+    icon = "link-external"
+    menu_label = "Procedure links"
+    list_display = ["title", "chapter", "url"]
+    list_filter = ["chapter"]
+    list_export = ["title", "chapter", "url", "note"]
+    search_fields = ["title", "url", "note"]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("url"),
+        FieldPanel("chapter"),
+        FieldPanel("note"),
+        FieldPanel("related_documents", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    def get_queryset(self, request):
+        return ProcedureLink.objects.select_related("chapter")
+
+
+class ProcedureChapterViewSet(SnippetViewSet):
+    model = ProcedureChapter
+    icon = "list-ol"
+    menu_label = "Chapters"
+    list_display = ["title"]
+    search_fields = ["title"]
+
+
+class ProcedureUpdateViewSet(SnippetViewSet):
+    model = ProcedureUpdate
+    icon = "date"
+    menu_label = "Updates"
+    list_display = ["published_on", "chapter_titles", "summary"]
+    ordering = ["-published_on"]
+    panels = [
+        FieldPanel("published_on"),
+        FieldPanel("chapters", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("summary"),
+    ]
+
+    def get_queryset(self, request):
+        return ProcedureUpdate.objects.prefetch_related("chapters")
+
+
+class ConsortiumPartnershipViewSet(SnippetViewSet):
+    model = ConsortiumPartnership
+    icon = "group"
+    menu_label = "Partnerships"
+    list_display = ["name", "website", "is_this_partnership"]
+    search_fields = ["name"]
+
+
+class ProceduresViewSetGroup(SnippetViewSetGroup):
+    items = (
+        ProcedureLinkViewSet,
+        ProcedureChapterViewSet,
+        ProcedureUpdateViewSet,
+        ConsortiumPartnershipViewSet,
+    )
+    menu_label = "Procedures"
+    menu_icon = "doc-full"
+    menu_order = 250
+
+
+register_snippet(ProceduresViewSetGroup)
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    def report_urls(view_class, namespace):
+        urls = [
+            path("", view_class.as_view(), name="report"),
+            path("results/", view_class.as_view(results_only=True), name="report_results"),
+        ]
+        return include((urls, namespace), namespace=namespace)
+
+    return [
+        path("reports/broken-links/", report_urls(BrokenLinksReport, "broken_links")),
+        path(
+            "reports/checks-after-procedure-updates/",
+            report_urls(ProcedureChecksReport, "procedure_checks"),
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_broken_links_menu_item():
+    return PermissionMenuItem(
+        BrokenLinksReport.page_title,
+        reverse("broken_links:report"),
+        name="broken-links",
+        icon_name=BrokenLinksReport.header_icon,
+        order=1060,
+        permission=LINK_HEALTH_PERMISSION,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_procedure_checks_menu_item():
+    return PermissionMenuItem(
+        ProcedureChecksReport.page_title,
+        reverse("procedure_checks:report"),
+        name="checks-after-procedure-updates",
+        icon_name=ProcedureChecksReport.header_icon,
+        order=1070,
+        permission=PROCEDURE_CHECKS_PERMISSION,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_broken_links_panel(request, panels):
+    if request.user.has_perm(LINK_HEALTH_PERMISSION):
+        panels.append(BrokenLinksPanel())
+
+
+@hooks.register("register_permissions")
+def register_link_health_permission():
+    # Lets administrators give it to a group in Settings → Groups. The procedure checks
+    # permission belongs to a snippet model, and snippet viewsets register those themselves.
+    return Permission.objects.filter(
+        content_type__app_label="procedures", codename="view_link_health"
+    )
+
+
+@hooks.register("before_edit_page")
+def warn_when_linked_procedures_changed(request, page):
+    # Shown when the editor opens the page; a POST goes on to save it.
+    if request.method != "GET":
+        return
+    check = ProcedureUpdate.objects.page_check(page.pk)
+    if check is None:
+        return
+    updated_on = get_text_list([date_format(day, "j F Y") for day in check.update_dates], "and")
+    reviewed = (
+        f"was last published on {date_format(check.last_reviewed_on, 'j F Y')}"
+        if check.last_reviewed_on
+        else "has no record of being published"
+    )
+    buttons = []
+    if request.user.has_perm(PROCEDURE_CHECKS_PERMISSION):
+        buttons.append(messages.button(reverse("procedure_checks:report"), "All checks"))
+    messages.warning(
+        request,
+        f"The Southwest Child Protection Procedures were updated on {updated_on}, amending "
+        f"{get_text_list(check.chapter_titles, 'and')}, which this page links to. The page "
+        f"{reviewed}: check it against the new procedures, then publish it again.",
+        buttons=buttons,
+    )

@@ -1,0 +1,78 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+WORDS = re.compile(r"\w+")
+
+
+def normalise(text):
+    return " ".join(WORDS.findall(text.lower()))
+
+
+class PromotedResultQuerySet(models.QuerySet):
+    def for_query(self, query):
+        """The promotions one of whose terms appears, as whole words, in the query."""
+        padded = f" {normalise(query)} "
+        return [
+            promotion
+            for promotion in self.select_related("page", "document")
+            if any(f" {term} " in padded for term in promotion.term_list)
+            and (promotion.document_id or (promotion.page and promotion.page.live))
+        ]
+
+
+class PromotedResult(index.Indexed, models.Model):
+    """A "best bet": the page or document shown first when practitioners search for a
+    term editors chose, e.g. "escalation" leads to the Resolving Professional Differences
+    Protocol, its current name."""
+
+    terms = models.CharField(
+        max_length=255,
+        help_text="Search terms, separated by commas, e.g. 'escalation, escalate'. "
+        "A search containing any of them shows this result first.",
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    document = models.ForeignKey(
+        "documents.ProtocolDocument",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    description = models.TextField(blank=True, help_text="Why this is the result to read.")
+
+    objects = PromotedResultQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("terms"),
+        FieldPanel("page"),
+        FieldPanel("document"),
+        FieldPanel("description"),
+    ]
+    search_fields = [index.SearchField("terms"), index.AutocompleteField("terms")]
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = "promoted search result"
+
+    def __str__(self):
+        return f"{self.terms} → {self.target}"
+
+    @property
+    def target(self):
+        return self.document or self.page
+
+    @property
+    def term_list(self):
+        return [normalise(term) for term in self.terms.split(",") if normalise(term)]
+
+    def clean(self):
+        if bool(self.page_id) == bool(self.document_id):
+            raise ValidationError("Choose either a page or a document to promote.")
+        if not self.term_list:
+            raise ValidationError({"terms": "Give at least one search term."})

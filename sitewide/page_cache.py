@@ -1,0 +1,97 @@
+"""Whole-page cache for anonymous visitors.
+
+Practitioners are anonymous, and most of them read the same few pages: answering them
+from the cache takes no database work at all. Anyone with a session (partnership staff)
+always gets a freshly rendered page. Publishing, unpublishing, moving or deleting a page,
+and saving a document or the site settings, invalidates every cached page at once by
+moving a version number: the site is small, and a stale contact number is worse than a
+few re-renders.
+
+Pages show whether the "concerned about a child" team is open now, so nothing is cached
+past the next opening or closing time.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils import timezone
+from wagtail.models import Site
+
+VERSION_KEY = "page-cache:version"
+EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
+
+
+def page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def invalidate_page_cache(**kwargs):
+    cache = page_cache()
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def cache_key(request, version):
+    location = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"page-cache:{version}:{location}"
+
+
+def is_cacheable_request(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(EXCLUDED_PREFIXES)
+    )
+
+
+def is_cacheable_response(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def seconds_until_contact_status_changes(request):
+    from .models import PartnershipSettings
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    changes_at = PartnershipSettings.for_request(request).contact_status().changes_at
+    if changes_at is None:
+        return None
+    return max(1, int((changes_at - timezone.now()).total_seconds()))
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+
+        cache = page_cache()
+        version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+        key = cache_key(request, version)
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+
+        response = self.get_response(request)
+        if is_cacheable_response(response):
+            timeout = settings.PAGE_CACHE_SECONDS
+            until_change = seconds_until_contact_status_changes(request)
+            if until_change is not None:
+                timeout = min(timeout, until_change)
+            cache.set(key, response, timeout)
+            response["X-Page-Cache"] = "miss"
+        return response

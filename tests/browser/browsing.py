@@ -1,0 +1,129 @@
+"""Browser tabs on the site under test, and the audit of every public page.
+
+No request leaves the machine: a tab blocks every request to another address, and keeps
+it so that the privacy tests can fail on it.
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True},
+    # A 1280 × 800 screen zoomed to 400%: 320 × 200 CSS pixels, each drawn four times larger.
+    "zoom-400": {"viewport": {"width": 320, "height": 200}, "device_scale_factor": 4},
+}
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+# What a page shows, in one round trip: its headings, its links' names and destinations,
+# and whether it is wider than the window.
+PAGE_FACTS = """() => ({
+  headings: [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+    .map((heading) => [Number(heading.tagName[1]), heading.innerText.trim()]),
+  links: [...document.querySelectorAll("a[href]")]
+    .map((link) => [(link.getAttribute("aria-label") || link.innerText).trim(), link.href]),
+  scrollWidth: document.scrollingElement.scrollWidth,
+  windowWidth: document.documentElement.clientWidth,
+})"""
+
+
+class Tab:
+    """A browser tab on the site. Requests to any other address are blocked and kept in
+    `outside_requests`; uncaught JavaScript errors are kept in `errors`."""
+
+    def __init__(self, browser, site_url, viewport="desktop", **context_options):
+        self.site_url = site_url
+        self.context = browser.new_context(
+            base_url=site_url, **VIEWPORTS[viewport], **context_options
+        )
+        self.context.route("**/*", self._keep_on_loopback)
+        self.page = self.context.new_page()
+        self.outside_requests = []
+        self.errors = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _keep_on_loopback(self, route):
+        if urlsplit(route.request.url).netloc == urlsplit(self.site_url).netloc:
+            route.continue_()
+        else:
+            self.outside_requests.append(route.request.url)
+            route.abort()
+
+    def stand_in_for(self, url, html):
+        """Answer requests for `url` with `html` instead; returns the list of requests
+        answered. Takes precedence over the blocking of other addresses."""
+        answered = []
+
+        def answer(route):
+            answered.append(route.request.url)
+            route.fulfill(content_type="text/html; charset=utf-8", body=html)
+
+        self.context.route(url, answer)
+        return answered
+
+    def open(self, path):
+        return self.page.goto(path)
+
+    def close(self):
+        self.context.close()
+
+
+class PageReport:
+    """What one page showed in one viewport."""
+
+    def __init__(self, status, facts, violations):
+        self.status = status
+        self.headings = facts["headings"]
+        self.links = facts["links"]
+        self.width = facts["scrollWidth"]
+        self.window_width = facts["windowWidth"]
+        self.violations = violations
+
+
+class SiteAudit:
+    """Every public page opened once in each viewport: what it showed, which requests it
+    made to other addresses and which of its scripts failed."""
+
+    def __init__(self, browser, site_url, paths):
+        self.paths = paths
+        self.reports = {}
+        self.outside_requests = []
+        self.errors = []
+        axe = Axe()
+        for viewport in VIEWPORTS:
+            tab = Tab(browser, site_url, viewport)
+            # At 400% zoom the window is as wide as the phone's, which axe already audits.
+            run_axe = viewport != "zoom-400"
+            for path in paths:
+                response = tab.open(path)
+                results = axe.run(tab.page, options=AXE_OPTIONS).response if run_axe else {}
+                facts = tab.page.evaluate(PAGE_FACTS)
+                self.reports[viewport, path] = PageReport(
+                    response.status, facts, results.get("violations", [])
+                )
+                self.outside_requests += [(path, url) for url in tab.outside_requests]
+                self.errors += [(path, error) for error in tab.errors]
+                tab.outside_requests.clear()
+                tab.errors.clear()
+            tab.close()
+
+    def in_viewport(self, viewport):
+        return [(path, self.reports[viewport, path]) for path in self.paths]

@@ -1,0 +1,58 @@
+"""Headless Chromium (Debian's chromium package: Playwright cannot download its own here)
+against the demo site, served on loopback. One browser and one audit of every public page
+serve all the browser tests."""
+
+import pytest
+from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from tests.public_pages import public_paths
+from tests.required_tools import require
+
+from .browsing import CHROMIUM, CHROMIUM_ARGS, SiteAudit, Tab
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _django_tolerates_playwrights_event_loop():
+    # Playwright's synchronous API keeps an asyncio event loop running in the test thread,
+    # which Django takes for async code and refuses database access from. Nothing here
+    # is async code.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="package")
+def site_url(django_db_setup):
+    # Not pytest-django's live_server fixture: it makes every test that uses it
+    # transactional, and the database flush after such a test would delete the demo
+    # content that tests/conftest.py loads once for the whole run. The server only reads.
+    server = LiveServer("127.0.0.1")
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="package")
+def browser(site_url):
+    # Depends on the server so as to close first: the server's threads then see their
+    # keep-alive connections end, and close their database connections, before the
+    # test database is dropped.
+    require(CHROMIUM.exists(), f"headless Chromium not found at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="package")
+def site_audit(browser, site_url, django_db_blocker):
+    # Package-scoped, so set up before any test's own database access is allowed.
+    with django_db_blocker.unblock():
+        return SiteAudit(browser, site_url, public_paths())
+
+
+@pytest.fixture
+def tab(browser, site_url):
+    tab = Tab(browser, site_url)
+    yield tab
+    tab.close()

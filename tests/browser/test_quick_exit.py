@@ -1,0 +1,94 @@
+""""Exit this page" in a real browser. The neutral site is answered by the test, so
+nothing leaves the machine."""
+
+import pytest
+
+from sitewide.models import PartnershipSettings
+
+from .browsing import Tab
+
+pytestmark = pytest.mark.django_db
+
+GUIDANCE_PAGE = "/people-working-with-children/working-together-to-safeguard-children/"
+NEUTRAL_PAGE = "<!DOCTYPE html><title>Weather</title><h1>Weather</h1>"
+
+
+@pytest.fixture
+def neutral_site():
+    return PartnershipSettings.objects.get().quick_exit_url
+
+
+@pytest.fixture
+def exit_button(tab):
+    return tab.page.get_by_role("link", name="Exit this page")
+
+
+def test_button_replaces_the_page_with_the_neutral_site(tab, neutral_site, exit_button):
+    answered = tab.stand_in_for(neutral_site, NEUTRAL_PAGE)
+    tab.open("/")
+    tab.open(GUIDANCE_PAGE)
+    exit_button.click()
+    tab.page.wait_for_url(neutral_site)
+    assert answered == [neutral_site]
+    # The guidance page left the tab's history: Back goes to the page before it.
+    tab.page.go_back()
+    assert tab.page.url.removeprefix(tab.site_url) == "/"
+
+
+def test_page_is_blanked_as_it_leaves(tab, neutral_site, exit_button):
+    tab.stand_in_for(neutral_site, NEUTRAL_PAGE)
+    seen_while_leaving = []
+    tab.page.expose_function(
+        "reportLeaving", lambda title, shown: seen_while_leaving.append((title, shown))
+    )
+    tab.open(GUIDANCE_PAGE)
+    tab.page.evaluate("""() => new MutationObserver(
+        () => reportLeaving(document.title, document.body.checkVisibility())
+    ).observe(document.documentElement, {attributeFilter: ["class"]})""")
+    exit_button.click()
+    tab.page.wait_for_url(neutral_site)
+    assert seen_while_leaving == [("Loading", False)]
+
+
+def test_pressing_shift_three_times_exits(tab, neutral_site):
+    answered = tab.stand_in_for(neutral_site, NEUTRAL_PAGE)
+    tab.open(GUIDANCE_PAGE)
+    for _press in range(3):
+        tab.page.keyboard.press("Shift")
+    tab.page.wait_for_url(neutral_site)
+    assert answered == [neutral_site]
+
+
+def test_shift_used_for_capital_letters_does_not_exit(tab, neutral_site):
+    answered = tab.stand_in_for(neutral_site, NEUTRAL_PAGE)
+    tab.open(GUIDANCE_PAGE)
+    tab.page.get_by_label("Search this site").focus()
+    for letter in "LADO":
+        tab.page.keyboard.press(f"Shift+Key{letter}")
+    tab.page.wait_for_timeout(300)
+    assert tab.page.get_by_label("Search this site").input_value() == "LADO"
+    assert not answered
+
+
+def test_shift_presses_far_apart_do_not_exit(tab, neutral_site):
+    answered = tab.stand_in_for(neutral_site, NEUTRAL_PAGE)
+    tab.open(GUIDANCE_PAGE)
+    tab.page.keyboard.press("Shift")
+    tab.page.wait_for_timeout(1200)
+    tab.page.keyboard.press("Shift")
+    tab.page.keyboard.press("Shift")
+    tab.page.wait_for_timeout(300)
+    assert not answered
+    assert tab.page.get_by_role("status").inner_text() == "Shift, press 1 more time to exit."
+
+
+def test_without_javascript_the_button_is_a_plain_link(browser, site_url, neutral_site):
+    tab = Tab(browser, site_url, java_script_enabled=False)
+    answered = tab.stand_in_for(neutral_site, NEUTRAL_PAGE)
+    tab.open(GUIDANCE_PAGE)
+    link = tab.page.get_by_role("link", name="Exit this page")
+    assert link.get_attribute("rel") == "nofollow noreferrer"
+    link.click()
+    tab.page.wait_for_url(neutral_site)
+    assert answered == [neutral_site]
+    tab.close()

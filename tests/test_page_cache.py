@@ -1,0 +1,112 @@
+"""The anonymous page cache: fast, and never stale after an editor's change."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.utils import timezone
+
+from documents.models import ProtocolDocument
+from pages.models import GuidancePage
+from sitewide.models import PartnershipSettings
+from sitewide.page_cache import page_cache
+
+pytestmark = pytest.mark.django_db
+
+GUIDANCE = "/people-working-with-children/working-together-to-safeguard-children/"
+LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
+
+
+@pytest.fixture(autouse=True)
+def cache_on():
+    cache.clear()
+    with override_settings(PAGE_CACHE_SECONDS=600):
+        yield
+    cache.clear()
+
+
+def test_a_second_anonymous_request_does_no_sql(client, django_assert_num_queries):
+    first = client.get(GUIDANCE)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(GUIDANCE)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_publishing_shows_the_change_on_the_next_request(client, guidance_page):
+    client.get(GUIDANCE)
+    guidance_page.title = "Working Together (2023 edition)"
+    guidance_page.save_revision().publish()
+    response = client.get(GUIDANCE)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Working Together (2023 edition)" in response.content.decode()
+
+
+def test_unpublishing_and_moving_invalidate(client, guidance_page, home):
+    client.get("/people-working-with-children/")
+    guidance_page.unpublish()
+    assert "Working Together" not in client.get("/people-working-with-children/").content.decode()
+    client.get("/")
+    page = GuidancePage.objects.get(slug="contextual-safeguarding")
+    page.move(home, pos="last-child")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_saving_a_document_or_the_settings_invalidates(client):
+    client.get(LIBRARY)
+    document = ProtocolDocument.objects.get(title="Neglect Toolkit")
+    document.title = "Neglect Toolkit (2026)"
+    document.save()
+    assert "Neglect Toolkit (2026)" in client.get(LIBRARY).content.decode()
+
+    client.get("/")
+    partnership = PartnershipSettings.objects.get()
+    partnership.contact_phone = "01632 960 999"
+    partnership.save()
+    assert "01632 960 999" in client.get("/").content.decode()
+
+
+def test_logged_in_staff_always_get_fresh_pages(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("editor"))
+    client.get(GUIDANCE)
+    # A change that sends no signal: only a fresh render can show it.
+    GuidancePage.objects.filter(slug="working-together-to-safeguard-children").update(
+        title="Changed behind the cache"
+    )
+    response = client.get(GUIDANCE)
+    assert "X-Page-Cache" not in response
+    assert "Changed behind the cache" in response.content.decode()
+
+
+def test_errors_admin_and_downloads_are_not_cached(client):
+    assert "X-Page-Cache" not in client.get("/no-such-page/")
+    assert "X-Page-Cache" not in client.get("/admin/login/")
+    document = ProtocolDocument.objects.get(title="Neglect Toolkit")
+    assert "X-Page-Cache" not in client.get(document.url)
+
+
+def test_nothing_is_cached_past_the_next_opening_or_closing_time(client):
+    five_to_six = timezone.make_aware(datetime.datetime(2026, 11, 23, 17, 55))
+    with (
+        mock.patch("django.utils.timezone.now", return_value=five_to_six),
+        mock.patch.object(type(page_cache()), "set", autospec=True) as cache_set,
+    ):
+        client.get("/")
+    timeout = cache_set.call_args.args[3]
+    assert timeout == 5 * 60
+
+
+def test_query_strings_are_cached_separately(client):
+    all_documents = client.get(LIBRARY).content.decode()
+    toolkits = client.get(LIBRARY, {"document_type": "toolkit"}).content.decode()
+    assert toolkits != all_documents
+    assert client.get(LIBRARY, {"document_type": "toolkit"})["X-Page-Cache"] == "hit"
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_the_cache_can_be_switched_off(client):
+    client.get(GUIDANCE)
+    assert "X-Page-Cache" not in client.get(GUIDANCE)

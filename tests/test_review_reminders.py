@@ -1,0 +1,147 @@
+"""send_review_reminders: one daily digest per document owner, run from cron."""
+
+import datetime
+import io
+import smtplib
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from documents.models import DocumentStatus, ProtocolDocument, ReviewReminder
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+SOON = datetime.timedelta(days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS)
+OLIVE = "olive@example.org"
+DEV = "dev@example.org"
+
+
+def make_document(title, review_due, owner_email="", **fields):
+    return ProtocolDocument.objects.create(
+        title=title,
+        file="documents/reminder-test.pdf",
+        review_due_override=review_due,
+        owner_email=owner_email,
+        **fields,
+    )
+
+
+@pytest.fixture
+def documents():
+    return {
+        "overdue": make_document("Olive's overdue protocol", TODAY - DAY, OLIVE),
+        "due today": make_document("Olive's guide due today", TODAY, "Olive@Example.org"),
+        "current": make_document("Olive's current toolkit", TODAY + SOON + DAY, OLIVE),
+        "undated": make_document("Olive's undated form", None, OLIVE),
+        "withdrawn": make_document(
+            "Olive's withdrawn leaflet", TODAY - DAY, OLIVE, status=DocumentStatus.WITHDRAWN
+        ),
+        "superseded": make_document(
+            "Olive's superseded protocol", TODAY, OLIVE, status=DocumentStatus.SUPERSEDED
+        ),
+        "dev's": make_document("Dev's guidance due soon", TODAY + SOON, DEV),
+        "unassigned": make_document("Nobody's overdue procedure", TODAY - 30 * DAY),
+    }
+
+
+def send_reminders():
+    output = io.StringIO()
+    call_command("send_review_reminders", stdout=output)
+    return output.getvalue()
+
+
+def emails_to(address):
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+def test_each_owner_gets_one_digest_of_their_documents_needing_review(documents):
+    send_reminders()
+
+    recipients = [message.to[0] for message in mail.outbox]
+    assert len(recipients) == len(set(recipients))
+
+    [olive] = emails_to(OLIVE)
+    assert olive.subject == "Documents due for review: 1 overdue, 1 due soon"
+    assert olive.from_email == settings.DEFAULT_FROM_EMAIL
+    assert "Olive's overdue protocol" in olive.body
+    assert "Olive's guide due today" in olive.body
+    for not_due in ("current", "undated", "withdrawn", "superseded"):
+        assert documents[not_due].title not in olive.body
+    assert "Dev's guidance" not in olive.body
+
+    overdue = documents["overdue"]
+    edit_url = f"{settings.WAGTAILADMIN_BASE_URL}{reverse('wagtaildocs:edit', args=[overdue.pk])}"
+    assert edit_url in olive.body
+    assert f"Overdue: review was due {(TODAY - DAY).day} {TODAY - DAY:%B %Y}" in olive.body
+    body = olive.body
+    assert body.index("Olive's overdue protocol") < body.index("Olive's guide due today")
+
+    [dev] = emails_to(DEV)
+    assert dev.subject == "Documents due for review: 0 overdue, 1 due soon"
+    assert "Dev's guidance due soon" in dev.body
+    assert "Overdue" not in dev.body
+
+
+def test_unassigned_documents_are_reported_not_skipped(documents):
+    output = send_reminders()
+    due = TODAY - 30 * DAY
+    assert (
+        f"Unassigned (no owner's email): Nobody's overdue procedure: Overdue, "
+        f"due {due.day} {due:%B %Y}." in output
+    )
+    assert not any("Nobody's overdue procedure" in message.body for message in mail.outbox)
+
+
+def test_summary_line(documents):
+    output = send_reminders()
+    owners = {
+        document.owner_email.lower()
+        for document in ProtocolDocument.objects.needing_review()
+        if document.owner_email
+    }
+    assert f"Reminded {OLIVE} about 2 document(s)." in output
+    assert output.splitlines()[-1] == (
+        f"Review reminders: {len(owners)} sent, 0 already sent today, 1 unassigned document(s)."
+    )
+
+
+def test_a_second_run_the_same_day_sends_nothing(documents):
+    send_reminders()
+    sent = len(mail.outbox)
+    output = send_reminders()
+    assert len(mail.outbox) == sent
+    assert f"Already reminded {OLIVE} today." in output
+    assert f"Review reminders: 0 sent, {sent} already sent today" in output
+
+
+def test_the_next_day_sends_again(documents):
+    send_reminders()
+    sent = len(mail.outbox)
+    ReviewReminder.objects.update(sent_on=F("sent_on") - DAY)
+    send_reminders()
+    assert len(mail.outbox) == 2 * sent
+    assert len(emails_to(OLIVE)) == 2
+    assert ReviewReminder.objects.filter(owner_email=OLIVE, sent_on=TODAY).exists()
+
+
+def test_a_failed_email_is_not_recorded_so_the_next_run_retries(documents):
+    with (
+        mock.patch(
+            "documents.management.commands.send_review_reminders.send_mail",
+            side_effect=smtplib.SMTPException("mail server down"),
+        ),
+        pytest.raises(smtplib.SMTPException),
+    ):
+        send_reminders()
+    assert not ReviewReminder.objects.exists()
+
+    send_reminders()
+    assert len(emails_to(OLIVE)) == 1

@@ -1,0 +1,519 @@
+"""Reviewers' tools in the admin: the document review dates report, its exports, the
+dashboard panel, and recording a review."""
+
+import csv
+import datetime
+import html
+import io
+import re
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Collection, ModelLogEntry
+
+from documents.models import (
+    DocumentReview,
+    DocumentStatus,
+    DocumentType,
+    ProtocolDocument,
+    ReviewStatus,
+)
+from documents.review_dates import add_months
+
+pytestmark = pytest.mark.django_db
+
+REPORT_URL = "/admin/reports/document-review-dates/"
+TEAM = "Review tools test team"
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+SOON = datetime.timedelta(days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS)
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    user = django_user_model.objects.create_user(
+        "reviewer", "reviewer@example.org", "pw", first_name="Rita", last_name="Reviewer"
+    )
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    return user
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+def make_document(title, review_due=None, **fields):
+    fields.setdefault("owner_team", TEAM)
+    return ProtocolDocument.objects.create(
+        title=title, file="documents/review-test.pdf", review_due_override=review_due, **fields
+    )
+
+
+@pytest.fixture
+def edge_documents():
+    """One document on each side of every boundary the report draws."""
+    return {
+        "Due yesterday": make_document(
+            "Due yesterday",
+            TODAY - DAY,
+            document_type=DocumentType.PROTOCOL,
+            owner_name="Olive Owner",
+            owner_email="olive@example.org",
+            last_reviewed_on=TODAY - 700 * DAY,
+        ),
+        "Due today": make_document("Due today", TODAY, document_type=DocumentType.TOOLKIT),
+        "Due at the end of soon": make_document("Due at the end of soon", TODAY + SOON),
+        "Due the day after soon": make_document("Due the day after soon", TODAY + SOON + DAY),
+        "No review date": make_document("No review date"),
+        "Withdrawn and overdue": make_document(
+            "Withdrawn and overdue", TODAY - DAY, status=DocumentStatus.WITHDRAWN
+        ),
+    }
+
+
+def cell_text(cell):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+
+
+def html_rows(response):
+    """The text of each cell of the report table, row by row."""
+    assert response.status_code == 200
+    page = response.content.decode()
+    table = page[page.index('<table class="listing">') :]
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    return [
+        [cell_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def titles(response):
+    return [row[0] for row in html_rows(response)]
+
+
+def shown(day):
+    return f"{day.day} {day:%b %Y}" if day else ""
+
+
+def test_report_shows_each_documents_review_facts(reviewer_client, edge_documents):
+    rows = {row[0]: row for row in html_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))}
+
+    assert rows["Due yesterday"] == [
+        "Due yesterday",
+        "Overdue",
+        "Protocol",
+        f"{TEAM} Olive Owner olive@example.org",
+        shown(TODAY - 700 * DAY),
+        shown(TODAY - DAY),
+        "Mark as reviewed",
+    ]
+    assert rows["No review date"][3:] == [TEAM, "", "", "Mark as reviewed"]
+
+
+def test_statuses_at_the_edges(reviewer_client, edge_documents):
+    statuses = {
+        row[0]: row[1] for row in html_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))
+    }
+    assert statuses == {
+        "Due yesterday": "Overdue",
+        "Due today": "Due soon",
+        "Due at the end of soon": "Due soon",
+        "Due the day after soon": "Current",
+        "No review date": "No review date",
+        "Withdrawn and overdue": "Not reviewed: superseded or withdrawn",
+    }
+
+
+def test_retired_documents_are_listed_but_not_offered_for_review(reviewer_client, edge_documents):
+    rows = {row[0]: row for row in html_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))}
+    assert rows["Withdrawn and overdue"][-1] == ""
+    retired = edge_documents["Withdrawn and overdue"]
+    url = reverse("document_reviews:mark_reviewed", args=[retired.pk])
+    assert reviewer_client.get(url).status_code == 404
+
+
+def test_documents_without_an_owner_say_so(reviewer_client):
+    make_document("Nobody's document", TODAY, owner_team="")
+    response = reviewer_client.get(REPORT_URL, {"ordering": "title"})
+    rows = {row[0]: row for row in html_rows(response)}
+    assert rows["Nobody's document"][3] == "No owner"
+
+
+def test_ordered_by_next_due_with_undated_documents_last(reviewer_client, edge_documents):
+    by_due = [
+        "Due yesterday",
+        "Withdrawn and overdue",
+        "Due today",
+        "Due at the end of soon",
+        "Due the day after soon",
+        "No review date",
+    ]
+    assert titles(reviewer_client.get(REPORT_URL, {"owner": TEAM})) == by_due
+    latest_first = titles(
+        reviewer_client.get(REPORT_URL, {"owner": TEAM, "ordering": "-review_due"})
+    )
+    assert latest_first == [
+        "Due the day after soon",
+        "Due at the end of soon",
+        "Due today",
+        "Due yesterday",
+        "Withdrawn and overdue",
+        "No review date",
+    ]
+    by_title = titles(reviewer_client.get(REPORT_URL, {"owner": TEAM, "ordering": "title"}))
+    assert by_title == sorted(by_due)
+
+
+@pytest.mark.parametrize(
+    ("review_status", "expected"),
+    [
+        (ReviewStatus.OVERDUE, ["Due yesterday"]),
+        (ReviewStatus.DUE_SOON, ["Due today", "Due at the end of soon"]),
+        (ReviewStatus.CURRENT, ["Due the day after soon"]),
+        (ReviewStatus.NO_REVIEW_DATE, ["No review date"]),
+        (ReviewStatus.RETIRED, ["Withdrawn and overdue"]),
+    ],
+)
+def test_filter_by_review_status(reviewer_client, edge_documents, review_status, expected):
+    response = reviewer_client.get(REPORT_URL, {"owner": TEAM, "review_status": review_status})
+    assert titles(response) == expected
+
+
+def test_filter_by_review_status_alone_covers_every_team(reviewer_client, edge_documents):
+    make_document("Another team's overdue document", TODAY - DAY, owner_team="Another team")
+    listed = titles(reviewer_client.get(REPORT_URL, {"review_status": ReviewStatus.OVERDUE}))
+    expected = ProtocolDocument.objects.with_review_status().filter(review_status="overdue")
+    assert sorted(listed) == sorted(expected.values_list("title", flat=True))
+    assert {"Due yesterday", "Another team's overdue document"} <= set(listed)
+
+
+def test_filter_by_document_type(reviewer_client, edge_documents):
+    response = reviewer_client.get(
+        REPORT_URL, {"owner": TEAM, "document_type": DocumentType.TOOLKIT}
+    )
+    assert titles(response) == ["Due today"]
+
+
+def test_filter_by_owner_team_name_or_email(reviewer_client, edge_documents):
+    make_document("Another team's document", TODAY, owner_team="Another team")
+    make_document("Olga's document", TODAY, owner_team="", owner_name="Olga Owner")
+    make_document("Mailed document", TODAY, owner_team="", owner_email="lead@example.org")
+    assert titles(reviewer_client.get(REPORT_URL, {"owner": "another TEAM"})) == [
+        "Another team's document"
+    ]
+    assert titles(reviewer_client.get(REPORT_URL, {"owner": "olga"})) == ["Olga's document"]
+    assert titles(reviewer_client.get(REPORT_URL, {"owner": "lead@"})) == ["Mailed document"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"review_status": "nonsense"},
+        {"document_type": "nonsense"},
+        {"ordering": "nonsense"},
+        {"ordering": "-owner_email"},
+        {"p": "x"},
+        {"p": "999"},
+    ],
+)
+def test_invalid_filter_values_are_ignored(reviewer_client, edge_documents, params):
+    response = reviewer_client.get(REPORT_URL, params)
+    assert response.status_code == 200
+    listed = titles(response)
+    soonest = ProtocolDocument.objects.order_by(F("review_due").asc(nulls_last=True), "title")
+    assert listed[0] == soonest.first().title
+    assert "Due yesterday" in listed
+
+
+def test_results_url_serves_the_filtered_table(reviewer_client, edge_documents):
+    response = reviewer_client.get(
+        reverse("document_reviews:report_results"),
+        {"owner": TEAM, "review_status": ReviewStatus.OVERDUE},
+    )
+    assert titles(response) == ["Due yesterday"]
+    assert "<html" not in response.content.decode()
+
+
+def test_titles_link_to_the_edit_page_only_for_people_who_can_edit(
+    client, reviewer_client, admin_user, edge_documents
+):
+    edit_url = reverse("wagtaildocs:edit", args=[edge_documents["Due today"].pk])
+    assert edit_url not in reviewer_client.get(REPORT_URL, {"owner": TEAM}).content.decode()
+
+    client.force_login(admin_user)
+    assert f'href="{edit_url}"' in client.get(REPORT_URL, {"owner": TEAM}).content.decode()
+
+
+def as_html_cells(title, status, document_type, team, name, email, last_reviewed, due):
+    owner = " ".join(part for part in (team, name, email) if part) or "No owner"
+    return [title, status, document_type, owner, shown(last_reviewed), shown(due)]
+
+
+def csv_rows(response):
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return rows[0], [
+        [*row[:6], *(datetime.date.fromisoformat(value) if value else None for value in row[6:])]
+        for row in rows[1:]
+    ]
+
+
+def xlsx_rows(response):
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    return list(rows[0]), [[*(value or "" for value in row[:6]), *row[6:]] for row in rows[1:]]
+
+
+HEADINGS = [
+    "Title",
+    "Review status",
+    "Type",
+    "Owning team",
+    "Owner",
+    "Owner's email",
+    "Last reviewed",
+    "Next review due",
+]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"owner": TEAM}, {"owner": TEAM, "review_status": ReviewStatus.DUE_SOON}],
+)
+def test_exports_have_the_same_rows_as_the_page(reviewer_client, edge_documents, params):
+    on_page = [row[:6] for row in html_rows(reviewer_client.get(REPORT_URL, params))]
+
+    headings, rows = csv_rows(reviewer_client.get(REPORT_URL, {**params, "export": "csv"}))
+    assert headings == HEADINGS
+    assert [as_html_cells(*row) for row in rows] == on_page
+
+    headings, rows = xlsx_rows(reviewer_client.get(REPORT_URL, {**params, "export": "xlsx"}))
+    assert headings == HEADINGS
+    assert [as_html_cells(*row) for row in rows] == on_page
+
+
+def test_exports_keep_dates_as_dates(reviewer_client, edge_documents):
+    _, rows = xlsx_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM, "export": "xlsx"}))
+    assert rows[0] == [
+        "Due yesterday",
+        "Overdue",
+        "Protocol",
+        TEAM,
+        "Olive Owner",
+        "olive@example.org",
+        TODAY - 700 * DAY,
+        TODAY - DAY,
+    ]
+    _, rows = csv_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM, "export": "csv"}))
+    assert rows[0][6:] == [TODAY - 700 * DAY, TODAY - DAY]
+
+
+def test_exports_include_every_document_not_just_the_first_page(reviewer_client):
+    add_documents(60)
+    _, rows = csv_rows(reviewer_client.get(REPORT_URL, {"export": "csv"}))
+    assert len(rows) == ProtocolDocument.objects.count()
+    assert len(html_rows(reviewer_client.get(REPORT_URL))) == 50
+
+
+def add_documents(count):
+    """Many documents at once, with a spread of review dates, owners and statuses."""
+    root = Collection.get_first_root_node()
+    start = ProtocolDocument.objects.count()
+    ProtocolDocument.objects.bulk_create(
+        ProtocolDocument(
+            title=f"Bulk document {number}",
+            file=f"documents/bulk-{number}.pdf",
+            collection=root,
+            review_due=None if number % 10 == 0 else TODAY + (number % 400 - 100) * DAY,
+            last_reviewed_on=TODAY - (number % 700) * DAY,
+            owner_team=f"Team {number % 12}",
+            owner_name=f"Owner {number % 30}",
+            owner_email=f"owner{number % 30}@example.org",
+            status=DocumentStatus.WITHDRAWN if number % 17 == 0 else DocumentStatus.CURRENT,
+        )
+        for number in range(start, start + count)
+    )
+
+
+def count_queries(client, url):
+    client.get(url)  # warm per-process caches (content types, site root paths)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        REPORT_URL,
+        f"{REPORT_URL}?review_status=overdue&ordering=-last_reviewed_on",
+        f"{REPORT_URL}?export=csv",
+        f"{REPORT_URL}?export=xlsx",
+        "/admin/",
+    ],
+)
+def test_same_number_of_queries_with_10_or_500_documents(reviewer_client, url):
+    add_documents(10)
+    with_10 = count_queries(reviewer_client, url)
+    add_documents(490)
+    with_500 = count_queries(reviewer_client, url)
+    assert with_500 == with_10
+
+
+@pytest.mark.parametrize(
+    "url", [REPORT_URL, f"{REPORT_URL}?review_status=overdue&owner=team", f"{REPORT_URL}?export=csv"]
+)
+def test_the_report_stays_within_the_query_budget(reviewer_client, url):
+    add_documents(50)
+    assert count_queries(reviewer_client, url) <= 10
+
+
+def panel_counts(response):
+    page = response.content.decode()
+    assert 'id="document-review-dates-section"' in page
+    return {
+        label: int(count)
+        for count, label in re.findall(
+            r'<strong class="w-text-22">(\d+)</strong> ([a-z ]+)</a>', page
+        )
+    }
+
+
+def test_dashboard_panel_counts_documents_by_review_status(reviewer_client, edge_documents):
+    add_documents(40)
+    documents = list(ProtocolDocument.objects.all())
+    expected = {
+        status.label.lower(): sum(d.review_status_on() == status for d in documents)
+        for status in (
+            ReviewStatus.OVERDUE,
+            ReviewStatus.DUE_SOON,
+            ReviewStatus.CURRENT,
+            ReviewStatus.NO_REVIEW_DATE,
+        )
+    }
+    assert panel_counts(reviewer_client.get("/admin/")) == expected
+    assert all(expected.values())
+
+
+def test_dashboard_panel_lists_the_next_five_due(reviewer_client, edge_documents):
+    page = reviewer_client.get("/admin/").content.decode()
+    panel = page[page.index('id="document-review-dates-section"') :]
+    panel = panel[: panel.index("</section>")]
+    expected = list(
+        ProtocolDocument.objects.in_use()
+        .exclude(review_due=None)
+        .order_by("review_due", "title")[:5]
+    )
+    listed = re.findall(r'href="/admin/reports/document-review-dates/(\d+)/mark-reviewed/"', panel)
+    assert listed == [str(document.pk) for document in expected]
+    assert "Withdrawn and overdue" not in panel
+    assert shown(expected[0].review_due) in panel
+
+
+def mark_reviewed_url(document):
+    return reverse("document_reviews:mark_reviewed", args=[document.pk])
+
+
+def test_mark_as_reviewed_form_defaults_to_today(reviewer_client, edge_documents):
+    response = reviewer_client.get(mark_reviewed_url(edge_documents["Due yesterday"]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'name="reviewed_on" value="{TODAY.isoformat()}"' in page
+    assert "Still current: no changes needed" in page
+    assert "No reviews recorded yet." in page
+
+
+def test_marking_as_reviewed_records_it_and_moves_the_due_date(
+    reviewer_client, reviewer, edge_documents
+):
+    document = edge_documents["Due yesterday"]
+    reviewed_on = TODAY - 3 * DAY
+    response = reviewer_client.post(
+        mark_reviewed_url(document),
+        {"reviewed_on": reviewed_on.isoformat(), "outcome": "no_changes", "note": "Checked."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == REPORT_URL
+
+    document.refresh_from_db()
+    next_due = add_months(reviewed_on, document.review_interval_months)
+    assert document.last_reviewed_on == reviewed_on
+    assert document.review_due == next_due
+    review = document.reviews.get()
+    assert (review.reviewer, review.reviewed_on, review.outcome, review.note) == (
+        reviewer,
+        reviewed_on,
+        "no_changes",
+        "Checked.",
+    )
+
+    entry = ModelLogEntry.objects.get(action="documents.review_recorded")
+    assert entry.object_id == str(document.pk)
+    assert entry.user == reviewer
+    assert entry.data == {
+        "reviewed_on": reviewed_on.isoformat(),
+        "outcome": "no_changes",
+        "note": "Checked.",
+        "next_review_due": next_due.isoformat(),
+    }
+
+    report = reviewer_client.get(REPORT_URL, {"owner": TEAM}).content.decode()
+    assert "Review of “Due yesterday” recorded." in report
+    rows = html_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))
+    assert {row[0]: row[1] for row in rows}["Due yesterday"] == "Current"
+
+    history = reviewer_client.get(mark_reviewed_url(document)).content.decode()
+    assert "Still current: no changes needed" in history
+    assert "Rita Reviewer" in history
+    assert "Checked." in history
+
+
+def test_recorded_reviews_appear_in_the_site_history(client, admin_user, edge_documents):
+    client.force_login(admin_user)
+    document = edge_documents["Due today"]
+    client.post(
+        mark_reviewed_url(document), {"reviewed_on": TODAY.isoformat(), "outcome": "updated"}
+    )
+    history = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert f"Reviewed on {TODAY.day} {TODAY:%B %Y}: Updated" in history
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (
+            {"reviewed_on": (TODAY + DAY).isoformat(), "outcome": "no_changes"},
+            "A review cannot be dated in the future.",
+        ),
+        ({"reviewed_on": TODAY.isoformat()}, "This field is required."),
+        ({"reviewed_on": "last Tuesday", "outcome": "no_changes"}, "Enter a valid date."),
+        ({"reviewed_on": TODAY.isoformat(), "outcome": "shredded"}, "Select a valid choice."),
+    ],
+)
+def test_bad_review_input_shows_errors_and_changes_nothing(
+    reviewer_client, edge_documents, data, error
+):
+    document = edge_documents["Due yesterday"]
+    response = reviewer_client.post(mark_reviewed_url(document), {"note": "Kept", **data})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert error in page
+    assert "Kept</textarea>" in page
+    document.refresh_from_db()
+    assert document.review_due == TODAY - DAY
+    assert document.last_reviewed_on == TODAY - 700 * DAY
+    assert not DocumentReview.objects.filter(document=document).exists()
+    assert not ModelLogEntry.objects.filter(action="documents.review_recorded").exists()
