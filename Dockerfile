@@ -1,21 +1,42 @@
 # syntax=docker/dockerfile:1
+# The site's production image. Build and run (README, "Running in production"):
+#   docker build -t partnership-site .
+#   docker run --rm --env-file production.env partnership-site python manage.py migrate --noinput
+#   docker run -d --env-file production.env -p 8000:8000 --stop-timeout 30 partnership-site
+# scripts/run-production-locally takes the same steps on a machine without Docker.
+
+# The dependencies, installed from the lock file into a virtualenv that the final image
+# copies: pip's own downloads and build files stay behind.
+FROM python:3.11-slim AS dependencies
+RUN python -m venv /venv
+COPY requirements.lock /tmp/requirements.lock
+RUN /venv/bin/pip install --no-cache-dir --disable-pip-version-check -r /tmp/requirements.lock
+
 FROM python:3.11-slim
-
-ENV PYTHONDONTWRITEBYTECODE=1 \
+ENV PATH=/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=partnership_site.settings.production
+COPY --from=dependencies /venv /venv
 
+# The code belongs to root, so the site's own user cannot change it; that user may only
+# write uploads and the file cache (used when there is no object storage or Redis).
+RUN groupadd --system --gid 10001 partnership \
+    && useradd --system --uid 10001 --gid partnership --no-create-home --home-dir /app partnership
 WORKDIR /app
-COPY requirements.lock ./
-RUN pip install --no-cache-dir -r requirements.lock
-
 COPY . .
-RUN SECRET_KEY=collectstatic-only-not-a-real-secret-key-000000000000000 ALLOWED_HOSTS=localhost \
-    python manage.py collectstatic --noinput
-
-RUN useradd --create-home --uid 1000 partnership && mkdir -p /app/var/media && chown -R partnership /app/var
-USER partnership
+# Static files are part of the image. The settings insist on a full environment, which a
+# build has no need of: these values exist only for this command.
+RUN SECRET_KEY=collectstatic-only-never-used-to-sign-anything-000000000000 \
+    ALLOWED_HOSTS=localhost \
+    DATABASE_URL=postgres://collectstatic.invalid/none \
+    WAGTAILADMIN_BASE_URL=https://localhost \
+    python manage.py collectstatic --noinput --verbosity 0 \
+    && mkdir -p var/media var/cache \
+    && chown partnership:partnership var/media var/cache
+USER 10001:10001
 
 EXPOSE 8000
-CMD ["gunicorn", "partnership_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request as r; r.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py"]

@@ -199,9 +199,9 @@ class StatuteBlock(blocks.StructBlock):
 
 class ProcedureLinksBlock(blocks.StructBlock):
     """Links into the Southwest Child Protection Procedures, chosen from the procedure links
-    kept under Snippets: when the manual moves a chapter, one snippet is corrected rather
-    than every page, and the page is flagged for checking when a chapter it links to is
-    amended."""
+    kept in the admin under Procedures: when the manual moves a chapter, one link is
+    corrected rather than every page, and the page is flagged for checking when a chapter it
+    links to is amended."""
 
     heading = blocks.CharBlock(max_length=120, default="Southwest Child Protection Procedures")
     links = blocks.ListBlock(SnippetChooserBlock("procedures.ProcedureLink"), min_num=1)

@@ -203,8 +203,25 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
         return self.render(
             request,
             template="pages/document_entry.html",
-            context_overrides={"document": document, "file_versions": document.file_versions.all()},
+            context_overrides={
+                "document": document,
+                "file_versions": document.file_versions.all(),
+                "meta_title": document.title,
+                "meta_description": document.summary,
+            },
         )
+
+    def get_sitemap_urls(self, request=None):
+        # Each document's entry is a page of its own for search engines and for the
+        # accessibility checks that walk the sitemap.
+        library_url = self.get_full_url(request)
+        return [
+            *super().get_sitemap_urls(request),
+            *(
+                {"location": f"{library_url}{document.pk}/", "lastmod": document.created_at}
+                for document in ProtocolDocument.objects.in_use().only("pk", "created_at")
+            ),
+        ]
 
     def document_url(self, document):
         return self.url + self.reverse_subpage("document", args=[document.pk]).lstrip("/")

@@ -7,7 +7,6 @@ without changes here.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from urllib.parse import urldefrag, urlsplit
 
 from bs4 import BeautifulSoup
@@ -15,37 +14,35 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.text import capfirst
 from wagtail import blocks
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.snippets.models import get_snippet_models
 
+from .models import LinkUse
+
 WEB_SCHEMES = ("http", "https")
-
-
-@dataclass(frozen=True)
-class LinkUse:
-    content_type_id: int
-    object_id: int
-    label: str
-    location: str
 
 
 def external_urls():
     """{address: [LinkUse, …]} for every external address on live pages, snippets and
     settings, in the order first found."""
+    # Without a user: the report decides who may follow the edit links.
+    url_finder = AdminURLFinder()
     uses = defaultdict(list)
     for instance, content_type in _sources():
+        edit_url = url_finder.get_edit_url(instance) or ""
         for location, url in urls_in(instance):
-            use = LinkUse(content_type.pk, instance.pk, str(instance), location)
+            use = LinkUse(content_type.pk, instance.pk, str(instance), location, edit_url)
             if use not in uses[url]:
                 uses[url].append(use)
     return dict(uses)
 
 
 def _sources():
-    # Every page is recorded as a page, so the report finds all of them in one query.
+    # Recorded as pages whatever their type: page permissions cover them all alike.
     page_type = ContentType.objects.get_for_model(Page)
     for page in Page.objects.live().specific():
         yield page, page_type
@@ -104,7 +101,7 @@ def _urls_in_block(block, raw_value):
 def _list_item_value(item):
     # List items are stored as {"type": "item", "value": …, "id": …} since Wagtail 2.16, and
     # as bare values before it (Wagtail RFC 65); pages saved long ago may have either.
-    if isinstance(item, dict) and item.get("type") == "item" and "value" in item:
+    if isinstance(item, dict) and item.get("type") == "item" and {"id", "value"} <= set(item):
         return item["value"]
     return item
 

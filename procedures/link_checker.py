@@ -50,9 +50,7 @@ class LinkChecker:
     growing pause) for failures that are usually temporary, and HEAD first with GET for
     servers that will not answer HEAD properly. Redirects are followed and recorded."""
 
-    def __init__(
-        self, *, timeout, max_connections, max_per_host, retries, retry_delay, user_agent
-    ):
+    def __init__(self, *, timeout, max_connections, max_per_host, retries, retry_delay, user_agent):
         self.timeout = timeout
         self.max_connections = max_connections
         self.retries = retries

@@ -5,14 +5,15 @@ updates, and the health of every external link on the site."""
 import datetime
 import http
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.contrib import admin
-from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
 
 from documents.models import RETIRED_STATUSES, ProtocolDocument
@@ -25,9 +26,9 @@ class ConsortiumPartnership(Orderable):
     """One of the safeguarding children partnerships that share the Southwest Child
     Protection Procedures.
 
-    Partnership staff keep the list under Snippets → Procedures; the procedures page lists
-    the partnerships in this order with this site's own marked, so that a practitioner whose
-    case crosses a border finds the neighbouring partnership's local arrangements.
+    Partnership staff keep the list in the admin under Procedures → Partnerships; the
+    procedures page lists them in this order with this site's own marked, so that a
+    practitioner whose case crosses a border finds the neighbouring partnership's site.
     """
 
     name = models.CharField(
@@ -72,6 +73,8 @@ class ProcedureChapter(Orderable):
 
 @dataclass
 class ChapterLinks:
+    """A chapter and its links, as the procedures page lists them."""
+
     chapter: ProcedureChapter
     links: list
 
@@ -103,6 +106,7 @@ class ProcedureLinkQuerySet(models.QuerySet):
             "related_documents__file",
             "related_documents__file_size",
             "related_documents__status",
+            "related_documents__collection_id",
         )
         chapters = {}
         links = {}
@@ -122,15 +126,16 @@ class ProcedureLinkQuerySet(models.QuerySet):
                 )
                 link.local_documents = []
                 group.links.append(link)
-            if row["related_documents__pk"] and row["related_documents__status"] not in (
-                RETIRED_STATUSES
-            ):
+            in_use = row["related_documents__status"] not in RETIRED_STATUSES
+            if row["related_documents__pk"] and in_use:
+                # Every field whose default would need a query is given.
                 link.local_documents.append(
                     ProtocolDocument(
                         pk=row["related_documents__pk"],
                         title=row["related_documents__title"],
                         file=row["related_documents__file"],
                         file_size=row["related_documents__file_size"],
+                        collection_id=row["related_documents__collection_id"],
                     )
                 )
         return list(chapters.values())
@@ -151,9 +156,7 @@ class ProcedureLink(Orderable):
         max_length=500,
         help_text="The page in the Southwest Child Protection Procedures.",
     )
-    chapter = models.ForeignKey(
-        ProcedureChapter, on_delete=models.PROTECT, related_name="links"
-    )
+    chapter = models.ForeignKey(ProcedureChapter, on_delete=models.PROTECT, related_name="links")
     note = models.CharField(
         "local note",
         max_length=300,
@@ -182,7 +185,7 @@ class ProcedureUpdateQuerySet(models.QuerySet):
     def review_checks(self):
         """Every live page and document in use that links to chapters amended since it was
         last reviewed, least recently reviewed first."""
-        updates = self.newest_first()
+        updates = self.with_amended_chapters()
         link_chapters, document_chapters = _amended_links(updates)
         checks = [
             *_page_checks(updates, link_chapters),
@@ -195,13 +198,30 @@ class ProcedureUpdateQuerySet(models.QuerySet):
 
     def page_check(self, page_id):
         """The check due on one page, or None."""
-        updates = self.newest_first()
+        updates = self.with_amended_chapters()
         link_chapters, _ = _amended_links(updates)
         checks = _page_checks(updates, link_chapters, page_ids=[page_id])
         return checks[0] if checks else None
 
-    def newest_first(self):
-        return list(self.order_by("-published_on").prefetch_related("chapters"))
+    def with_amended_chapters(self):
+        """The updates, newest first, each with `amended_chapters`, in one query: every page
+        edit view asks."""
+        rows = (
+            ProcedureUpdate.chapters.through.objects.filter(procedureupdate__in=self)
+            .select_related("procedureupdate", "procedurechapter")
+            .order_by(
+                "-procedureupdate__published_on",
+                F("procedurechapter__sort_order").asc(nulls_last=True),
+                "procedurechapter__title",
+            )
+        )
+        updates = {}
+        for row in rows:
+            if row.procedureupdate_id not in updates:
+                updates[row.procedureupdate_id] = row.procedureupdate
+                row.procedureupdate.amended_chapters = []
+            updates[row.procedureupdate_id].amended_chapters.append(row.procedurechapter)
+        return list(updates.values())
 
 
 class ProcedureUpdate(models.Model):
@@ -288,6 +308,23 @@ class ReviewCheck:
     def update_dates(self):
         return [update.published_on for update in self.updates]
 
+    @property
+    def explanation(self):
+        """Why the check is due, for the editor of the page or document."""
+        updated_on = get_text_list([date_format(day, "j F Y") for day in self.update_dates], "and")
+        # Publishing counts as reviewing a page: see ProcedureUpdate.last_review_of.
+        reviewed = "published" if self.is_page else "reviewed"
+        since = (
+            f"was last {reviewed} on {date_format(self.last_reviewed_on, 'j F Y')}"
+            if self.last_reviewed_on
+            else f"has no record of being {reviewed}"
+        )
+        return (
+            f"The Southwest Child Protection Procedures were updated on {updated_on}, amending "
+            f"{get_text_list(self.chapter_titles, 'and')}, which this {self.kind.lower()} links "
+            f"to. The {self.kind.lower()} {since}: check it against the new procedures."
+        )
+
     @classmethod
     def due(cls, subject, updates, linked_chapter_ids):
         """The check due on a subject linking to these chapters, or None if it has been
@@ -296,19 +333,23 @@ class ReviewCheck:
             update
             for update in updates
             if update.came_after_review_of(subject)
-            and linked_chapter_ids & {chapter.pk for chapter in update.chapters.all()}
+            and linked_chapter_ids & {chapter.pk for chapter in update.amended_chapters}
         ]
         if not relevant:
             return None
         chapters = {
             chapter.pk: chapter
             for update in relevant
-            for chapter in update.chapters.all()
+            for chapter in update.amended_chapters
             if chapter.pk in linked_chapter_ids
         }
         in_manual_order = sorted(
             chapters.values(),
-            key=lambda chapter: (chapter.sort_order is None, chapter.sort_order or 0, chapter.title),
+            key=lambda chapter: (
+                chapter.sort_order is None,
+                chapter.sort_order or 0,
+                chapter.title,
+            ),
         )
         return cls(subject, ProcedureUpdate.last_review_of(subject), relevant, in_manual_order)
 
@@ -316,7 +357,7 @@ class ReviewCheck:
 def _amended_links(updates):
     """For the links in chapters the updates amended: each link's chapter, and each related
     document's chapters."""
-    amended = {chapter.pk for update in updates for chapter in update.chapters.all()}
+    amended = {chapter.pk for update in updates for chapter in update.amended_chapters}
     link_chapters = {}
     document_chapters = defaultdict(set)
     rows = ProcedureLink.objects.filter(chapter__in=amended).values_list(
@@ -372,10 +413,30 @@ def _page_checks(updates, link_chapters, page_ids=None):
 def _document_checks(updates, document_chapters):
     documents = ProtocolDocument.objects.in_use().filter(pk__in=list(document_chapters))
     checks = (
-        ReviewCheck.due(document, updates, document_chapters[document.pk])
-        for document in documents
+        ReviewCheck.due(document, updates, document_chapters[document.pk]) for document in documents
     )
     return [check for check in checks if check]
+
+
+@dataclass(frozen=True)
+class LinkUse:
+    """Where check_links found an external address: a page, snippet or setting, the part of
+    it holding the link, and the admin address to mend it, all as they were at the check."""
+
+    content_type_id: int
+    object_id: int
+    label: str
+    location: str
+    edit_url: str
+
+    @property
+    def kind(self):
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return model._meta.verbose_name if model else "item since removed from the site"
+
+    @property
+    def description(self):
+        return f"{self.label} ({self.kind}), {self.location}"
 
 
 class LinkCheckQuerySet(models.QuerySet):
@@ -384,11 +445,10 @@ class LinkCheckQuerySet(models.QuerySet):
 
     @transaction.atomic
     def record(self, results, uses):
-        """Store one run of check_links: each address's result, and where each was found.
+        """Store one run of check_links: each address's result, and where it was found
+        ({address: [LinkUse, …]}). Addresses the site no longer uses are forgotten.
 
-        Addresses the site no longer uses are forgotten. Returns the checks that started
-        failing in this run.
-        """
+        Returns the checks that started failing in this run."""
         existing = {check.url: check for check in self.all()}
         to_create, to_update, newly_failing = [], [], []
         for result in results:
@@ -400,28 +460,22 @@ class LinkCheckQuerySet(models.QuerySet):
             else:
                 to_update.append(check)
             check.apply(result)
+            check.used_on = [asdict(use) for use in uses.get(result.url, [])]
             if check.is_failing and not was_failing:
                 newly_failing.append(check)
         self.filter(pk__in=[check.pk for check in existing.values()]).delete()
         self.bulk_create(to_create)
         self.bulk_update(
             to_update,
-            ["status_code", "final_url", "redirect_chain", "error", "checked_at", "first_failed_at"],
-        )
-
-        checks = {check.url: check for check in [*to_create, *to_update]}
-        LinkUsage.objects.filter(link_check__in=checks.values()).delete()
-        LinkUsage.objects.bulk_create(
-            LinkUsage(
-                link_check=checks[url],
-                content_type_id=use.content_type_id,
-                object_id=use.object_id,
-                label=use.label[:255],
-                location=use.location[:255],
-            )
-            for url, url_uses in uses.items()
-            if url in checks
-            for use in url_uses
+            [
+                "status_code",
+                "final_url",
+                "redirect_chain",
+                "error",
+                "checked_at",
+                "first_failed_at",
+                "used_on",
+            ],
         )
         return newly_failing
 
@@ -447,6 +501,11 @@ class LinkCheck(models.Model):
         "failing since",
         null=True,
         help_text="Kept while the address keeps failing; cleared when it works again.",
+    )
+    # A snapshot, replaced at every check and only ever shown whole: kept with the result
+    # so that the report reads each row in one go.
+    used_on = models.JSONField(
+        "where it is used", default=list, blank=True, help_text="LinkUse fields, one per use."
     )
 
     objects = LinkCheckQuerySet.as_manager()
@@ -488,37 +547,9 @@ class LinkCheck(models.Model):
         return self.final_url if self.final_url != self.url else ""
 
     @property
-    def used_on(self):
-        return [usage.description for usage in self.usages.all()]
-
-
-class LinkUsage(models.Model):
-    """Where check_links found an address: the page, snippet or setting, and the part of it
-    that holds the link. Replaced at every run."""
-
-    link_check = models.ForeignKey(LinkCheck, on_delete=models.CASCADE, related_name="usages")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    content_object = GenericForeignKey()
-    label = models.CharField(max_length=255, help_text="Its title when the link was found.")
-    location = models.CharField(max_length=255, help_text="e.g. 'Body: Related links'.")
-
-    class Meta:
-        ordering = ["label", "location", "pk"]
-
-    def __str__(self):
-        return self.description
+    def uses(self):
+        return [LinkUse(**use) for use in self.used_on]
 
     @property
-    def title(self):
-        """Its title now, or when the link was found if it has been deleted since."""
-        return str(self.content_object) if self.content_object else self.label
-
-    @property
-    def kind(self):
-        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        return model._meta.verbose_name if model else "deleted item"
-
-    @property
-    def description(self):
-        return f"{self.title} ({self.kind}), {self.location}"
+    def where_used(self):
+        return [use.description for use in self.uses]

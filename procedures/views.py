@@ -1,12 +1,14 @@
+import dataclasses
+
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
-from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.documents import get_document_model
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from .models import LinkCheck, ProcedureUpdate
@@ -16,16 +18,16 @@ PROCEDURE_CHECKS_PERMISSION = "procedures.view_procedure_checks"
 REVIEW_DOCUMENT_PERMISSION = "documents.review_document"
 
 
-class PermissionRequiredMixin:
-    """Lets in only people with `permission_required`. Hiding the menu item from everyone
+class AccessPermissionMixin:
+    """Lets in only people with `access_permission`. Hiding the menu item from everyone
     else is not enough: the addresses still answer anyone who knows them."""
 
-    permission_required = None
+    access_permission = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
-        if not request.user.has_perm(self.permission_required):
+        if not request.user.has_perm(self.access_permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -38,12 +40,12 @@ class UsagesColumn(Column):
     cell_template_name = "procedures/admin/usages_cell.html"
 
 
-class BrokenLinksReport(PermissionRequiredMixin, ReportView):
+class BrokenLinksReport(AccessPermissionMixin, ReportView):
     """Reports → Broken links: the external addresses that failed at the last check_links
     run, what went wrong, since when, and where each is used, with links to edit them. Staff
     download it to share the work of mending them."""
 
-    permission_required = LINK_HEALTH_PERMISSION
+    access_permission = LINK_HEALTH_PERMISSION
     page_title = "Broken links"
     header_icon = "link-external"
     model = LinkCheck
@@ -56,20 +58,27 @@ class BrokenLinksReport(PermissionRequiredMixin, ReportView):
         Column("problem", label="Problem"),
         DateColumn("first_failed_at", label="Failing since", sort_key="first_failed_at"),
         DateColumn("checked_at", label="Last checked", sort_key="checked_at"),
-        UsagesColumn("usages", label="Where it is used"),
+        UsagesColumn("where_used", label="Where it is used"),
     ]
-    list_export = ["url", "problem", "redirected_to", "first_failed_at", "checked_at", "used_on"]
+    list_export = [
+        "url",
+        "problem",
+        "redirected_to",
+        "first_failed_at",
+        "checked_at",
+        "where_used",
+    ]
     export_headings = {
         "url": "Address",
         "problem": "Problem",
         "redirected_to": "Redirected to",
         "first_failed_at": "Failing since",
         "checked_at": "Last checked",
-        "used_on": "Where it is used",
+        "where_used": "Where it is used",
     }
 
     def get_base_queryset(self):
-        return LinkCheck.objects.failing().prefetch_related("usages__content_object")
+        return LinkCheck.objects.failing()
 
     def order_queryset(self, queryset):
         # The address is unique: the order, and so the pages, stay stable.
@@ -78,14 +87,25 @@ class BrokenLinksReport(PermissionRequiredMixin, ReportView):
     def decorate_paginated_queryset(self, object_list):
         if self.is_export:
             return object_list
-        url_finder = AdminURLFinder(self.request.user)
+        uses = {check.pk: check.uses for check in object_list}
+        # Asked once per type of page, snippet or setting, so the report costs the same
+        # however many links it lists; a link to an edit view that only refuses them would
+        # mislead.
+        may_edit = {
+            content_type_id: self.may_edit(content_type_id)
+            for content_type_id in {use.content_type_id for found in uses.values() for use in found}
+        }
         for check in object_list:
-            for usage in check.usages.all():
-                # Whatever held the link may have been deleted since the check.
-                usage.edit_url = (
-                    url_finder.get_edit_url(usage.content_object) if usage.content_object else None
-                )
+            check.uses_shown = [
+                use if may_edit[use.content_type_id] else dataclasses.replace(use, edit_url="")
+                for use in uses[check.pk]
+            ]
         return object_list
+
+    def may_edit(self, content_type_id):
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        policy = model and policy_registry.get_by_type(model)
+        return bool(policy) and policy.user_has_permission(self.request.user, "change")
 
     def get_filename(self):
         return f"broken-links-{timezone.localdate():%Y-%m-%d}"
@@ -99,19 +119,25 @@ class ReviewActionColumn(Column):
     cell_template_name = "procedures/admin/review_action_cell.html"
 
 
-class ProcedureChecksReport(PermissionRequiredMixin, ReportView):
+class ProcedureChecksReport(AccessPermissionMixin, ReportView):
     """Reports → Checks after procedure updates: live pages and documents in use that link
     to chapters amended since they were last reviewed. Editors check each against the new
     procedures; publishing the page again, or recording the document's review, takes it off
     the list."""
 
-    permission_required = PROCEDURE_CHECKS_PERMISSION
+    access_permission = PROCEDURE_CHECKS_PERMISSION
     page_title = "Checks after procedure updates"
     header_icon = "tasks"
     index_url_name = "procedure_checks:report"
     index_results_url_name = "procedure_checks:report_results"
     verbose_name_plural = "pages or documents to check"
     list_export = ["title", "kind", "last_reviewed_on", "chapter_titles", "update_dates"]
+    custom_field_preprocess = {
+        "update_dates": {
+            ReportView.FORMAT_CSV: lambda days: ", ".join(day.isoformat() for day in days),
+            ReportView.FORMAT_XLSX: lambda days: ", ".join(day.isoformat() for day in days),
+        }
+    }
     export_headings = {
         "title": "Title",
         "kind": "Page or document",
@@ -120,15 +146,13 @@ class ProcedureChecksReport(PermissionRequiredMixin, ReportView):
         "update_dates": "Updates since its review",
     }
 
-    @cached_property
-    def columns(self):
-        return [
-            TitleColumn("title", label="Title", get_url=lambda check: check.edit_url),
-            Column("kind", label="Type"),
-            DateColumn("last_reviewed_on", label="Last reviewed (pages: published)"),
-            ChaptersColumn("chapters", label="Amended chapters it links to"),
-            ReviewActionColumn("review", label="When checked"),
-        ]
+    columns = [
+        TitleColumn("title", label="Title", get_url=lambda check: check.edit_url),
+        Column("kind", label="Type"),
+        DateColumn("last_reviewed_on", label="Last reviewed (pages: published)"),
+        ChaptersColumn("chapter_titles", label="Amended chapters it links to"),
+        ReviewActionColumn("review_url", label="Once checked"),
+    ]
 
     def get_base_queryset(self):
         return ProcedureUpdate.objects.review_checks()
@@ -137,13 +161,17 @@ class ProcedureChecksReport(PermissionRequiredMixin, ReportView):
         if self.is_export:
             return object_list
         user = self.request.user
+        # Both read the user's groups' permissions once and then ask nothing per row.
+        page_policy = policy_registry.get_by_type(Page)
         document_policy = policy_registry.get_by_type(get_document_model())
         can_edit_documents = document_policy.user_has_permission(user, "change")
         can_review_documents = user.has_perm(REVIEW_DOCUMENT_PERMISSION)
         for check in object_list:
             pk = check.subject.pk
             if check.is_page:
-                can_edit = check.subject.permissions_for_user(user).can_edit()
+                can_edit = page_policy.user_has_permission_for_instance(
+                    user, "change", check.subject
+                )
                 # Publishing the page again after checking it is its review.
                 check.edit_url = check.review_url = (
                     reverse("wagtailadmin_pages:edit", args=[pk]) if can_edit else None

@@ -1,14 +1,14 @@
 from django import forms
 from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
-from django.utils.formats import date_format
-from django.utils.text import get_text_list
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from pages.models import ProceduresPage
 
 from .components import BrokenLinksPanel
 from .models import (
@@ -166,19 +166,10 @@ def warn_when_linked_procedures_changed(request, page):
     check = ProcedureUpdate.objects.page_check(page.pk)
     if check is None:
         return
-    updated_on = get_text_list([date_format(day, "j F Y") for day in check.update_dates], "and")
-    reviewed = (
-        f"was last published on {date_format(check.last_reviewed_on, 'j F Y')}"
-        if check.last_reviewed_on
-        else "has no record of being published"
-    )
     buttons = []
     if request.user.has_perm(PROCEDURE_CHECKS_PERMISSION):
         buttons.append(messages.button(reverse("procedure_checks:report"), "All checks"))
-    messages.warning(
-        request,
-        f"The Southwest Child Protection Procedures were updated on {updated_on}, amending "
-        f"{get_text_list(check.chapter_titles, 'and')}, which this page links to. The page "
-        f"{reviewed}: check it against the new procedures, then publish it again.",
-        buttons=buttons,
-    )
+    then = "Then publish the page again."
+    if isinstance(page, ProceduresPage):
+        then = "Then set the dates of the last and next updates, and publish the page again."
+    messages.warning(request, f"{check.explanation} {then}", buttons=buttons)

@@ -1,8 +1,31 @@
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from pages.models import GuidancePage, HomePage, SectionPage
+from tests.network_guard import LoopbackOnlyNetwork
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_only_network():
+    """Nothing in a test run, the demo content's loading included, reaches another machine."""
+    database_hosts = {database.get("HOST") for database in settings.DATABASES.values()}
+    guard = LoopbackOnlyNetwork(database_hosts - {None, ""})
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        guard.install(monkeypatch)
+        yield guard
+
+
+@pytest.fixture(autouse=True)
+def no_network_access(loopback_only_network):
+    """Fails the test that tried, even if the code under test caught the error."""
+    yield loopback_only_network
+    blocked = list(loopback_only_network.blocked)
+    loopback_only_network.blocked.clear()
+    if blocked:
+        pytest.fail(f"The test tried to reach beyond this machine: {blocked}")
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +57,11 @@ def guidance_page(section):
 
 def page_at(url_path):
     return Page.objects.get(url_path=f"/home{url_path}").specific
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached fragments and pages from one test must not leak into the next."""
+    cache.clear()
+    yield
+    cache.clear()

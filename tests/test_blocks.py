@@ -24,9 +24,7 @@ def test_video_degrades_to_a_plain_link_when_the_embed_cannot_be_fetched(client)
     ) in html
 
 
-def test_video_offers_the_privacy_enhanced_player_when_the_embed_is_available(
-    client, fake_youtube
-):
+def test_video_offers_the_privacy_enhanced_player_when_the_embed_is_available(client, fake_youtube):
     html = client.get(VIDEO_PAGE).content.decode()
     # Nothing from YouTube until the visitor presses Play (static/js/video.js).
     assert "<iframe" not in html
@@ -44,3 +42,13 @@ def test_phone_numbers_are_tappable(client):
 def test_rich_text_links_to_pages_resolve(client):
     html = client.get("/").content.decode()
     assert '<a href="/concerned-about-a-child/">Continuum of Support</a>' in html
+
+
+def test_links_without_their_own_text_show_the_page_title(client):
+    html = client.get(
+        "/people-working-with-children/working-together-to-safeguard-children/"
+    ).content.decode()
+    assert (
+        '<a href="/people-working-with-children/southwest-child-protection-procedures/">'
+        "Southwest Child Protection Procedures</a>"
+    ) in html

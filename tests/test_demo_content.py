@@ -5,7 +5,13 @@ from django.core.management import call_command
 from wagtail.models import Page, Revision, Site
 
 from documents.models import ProtocolDocument, ReviewStatus
-from pages.models import FeaturedSection, HomePage
+from pages.models import FeaturedSection, HomePage, ProceduresPage
+from procedures.models import (
+    ConsortiumPartnership,
+    ProcedureChapter,
+    ProcedureLink,
+    ProcedureUpdate,
+)
 from sitewide.models import PartnershipSettings
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +37,11 @@ def snapshot():
         PartnershipSettings.objects.count(),
         Site.objects.count(),
         ProtocolDocument.objects.count(),
+        list(ConsortiumPartnership.objects.values_list("name", "is_this_partnership")),
+        list(ProcedureChapter.objects.values_list("title", flat=True)),
+        list(ProcedureLink.objects.values_list("title", "chapter__title", "url")),
+        ProcedureLink.related_documents.through.objects.count(),
+        list(ProcedureUpdate.objects.values_list("published_on", "chapters__title")),
     )
 
 
@@ -90,3 +101,36 @@ def test_documents_carry_the_seeds_titles_and_dates():
     for document in ProtocolDocument.objects.all():
         with document.open_file() as handle:
             assert handle.read(4) in (b"%PDF", b"PK\x03\x04")
+
+
+def test_the_procedures_gateway_is_seeded():
+    assert list(ConsortiumPartnership.objects.values_list("name", flat=True)) == [
+        "Devon",
+        "Plymouth",
+        "Cornwall",
+        "Torbay",
+        "Somerset",
+        "South Gloucestershire",
+        "Wiltshire",
+        "Bath and North East Somerset",
+        "North Somerset",
+        "Swindon",
+        "Gloucestershire",
+        "Bristol",
+    ]
+    assert ConsortiumPartnership.objects.get(is_this_partnership=True).name == "North Somerset"
+    assert all(
+        link.url.startswith("https://www.proceduresonline.com/swcpp/")
+        for link in ProcedureLink.objects.all()
+    )
+    strategy = ProcedureLink.objects.get(title="Strategy discussions")
+    assert strategy.related_documents.get().title == "Strategy discussions: practice guidance"
+    update = ProcedureUpdate.objects.get()
+    assert set(update.chapters.values_list("title", flat=True)) == {
+        "Strategy discussions",
+        "Child protection conferences",
+        "Resolving professional differences",
+    }
+    page = ProceduresPage.objects.get()
+    assert page.procedures_updated_on == update.published_on
+    assert page.local_guidance_page.slug == "local-protocols-and-guidance"

@@ -40,7 +40,9 @@ def test_sitemap_lists_published_public_pages_only(client, section):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
-    locations = {loc.text for loc in ElementTree.fromstring(response.content).iter(SITEMAP_LOCATION)}
+    locations = {
+        loc.text for loc in ElementTree.fromstring(response.content).iter(SITEMAP_LOCATION)
+    }
     assert {f"{SITE}/", f"{SITE}{GUIDANCE_PATH}", f"{SITE}/accessibility-statement/"} <= locations
     assert draft.get_full_url() not in locations
     assert private.get_full_url() not in locations

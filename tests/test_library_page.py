@@ -177,3 +177,18 @@ def test_library_queries_do_not_grow_with_the_number_of_documents(client):
     bulk_create_documents(490, document_type="toolkit", status=DocumentStatus.UNDER_REVIEW)
     with_five_hundred = count_queries(client, LIBRARY)
     assert with_five_hundred == with_ten <= 10
+
+
+def test_entries_have_their_own_canonical_address_and_share_title(client):
+    rpd = ProtocolDocument.objects.get(title="Resolving Professional Differences Protocol")
+    html = client.get(f"{LIBRARY}{rpd.pk}/").content.decode()
+    assert f'<link rel="canonical" href="http://localhost{LIBRARY}{rpd.pk}/">' in html
+    assert '<meta property="og:title" content="Resolving Professional Differences Protocol">' in html
+    assert f'<meta name="description" content="{rpd.summary.replace(chr(39), "&#x27;")}">' in html
+
+
+def test_sitemap_lists_the_entries_of_documents_in_use(client):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    for document in ProtocolDocument.objects.all():
+        entry = f"<loc>http://localhost{LIBRARY}{document.pk}/</loc>"
+        assert (entry in sitemap) is (not document.is_retired), document.title

@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from documents.models import ProtocolDocument
 from pages.models import GuidancePage
+from procedures.models import ConsortiumPartnership, ProcedureChapter, ProcedureLink
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +64,35 @@ def test_menu_and_listings_cost_the_same_with_more_pages(client, home, section, 
     after = count_queries(client, url)
     assert "Menu page 7" in client.get(url).content.decode()
     assert after == before
+
+
+def test_procedure_links_cost_the_same_however_many_there_are(client):
+    procedures = "/people-working-with-children/southwest-child-protection-procedures/"
+    guidance = "/concerned-about-a-child/"
+    before = {url: count_queries(client, url) for url in (procedures, guidance)}
+
+    chapter = ProcedureChapter.objects.create(title="Allegations against staff and volunteers")
+    documents = list(ProtocolDocument.objects.in_use())
+    links = []
+    for number in range(25):
+        link = ProcedureLink.objects.create(
+            title=f"Procedure {number}",
+            url=f"https://www.proceduresonline.com/swcpp/p_{number}.html",
+            chapter=chapter,
+        )
+        link.related_documents.set(documents[: number % 4])
+        links.append(link)
+    for number in range(10):
+        ConsortiumPartnership.objects.create(
+            name=f"Partnership {number}", website=f"https://partnership{number}.example.org/"
+        )
+    page = GuidancePage.objects.get(slug="concerned-about-a-child")
+    page.body.append(("procedure_links", {"heading": "More procedures", "links": links}))
+    page.save_revision().publish()
+
+    after = {url: count_queries(client, url) for url in (procedures, guidance)}
+    assert "Procedure 24" in client.get(guidance).content.decode()
+    html = client.get(procedures).content.decode()
+    assert "Procedure 24" in html and "Partnership 9" in html
+    assert after == before
+    assert max(after.values()) <= QUERY_BUDGET

@@ -1,5 +1,5 @@
-""""Exit this page" on every public page, as the site serves it. Its behaviour in a browser
-is tested in tests/browser/test_quick_exit.py."""
+"""The "Exit this page" button on every public page, as the site serves it. Its
+behaviour in a browser is tested in tests/browser/test_quick_exit.py."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -53,4 +53,7 @@ def test_no_inline_scripts_or_styles(client):
     for path in public_paths():
         html = BeautifulSoup(client.get(path).content, "html.parser")
         assert not html.select("script:not([src]), style, [style]"), path
-        assert not [tag for tag in html.find_all(True) if any(a.startswith("on") for a in tag.attrs)], path
+        event_handlers = [
+            name for tag in html.find_all(True) for name in tag.attrs if name.startswith("on")
+        ]
+        assert not event_handlers, path

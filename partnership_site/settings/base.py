@@ -95,19 +95,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
+    # An unreachable database fails a request in seconds rather than holding it until
+    # gunicorn kills the worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 
-# Shared by every server process, so that publishing invalidates the page cache everywhere.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("CACHE_DIR") or str(VAR_DIR / "cache"),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+# Shared by every server process, so that publishing invalidates the page cache everywhere:
+# Redis when there are several servers, else files on the one server.
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "partnership_site.cache.ResilientRedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR") or str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 PAGE_CACHE_ALIAS = "default"
 # Staff sessions are read from the cache, so an admin page does not start with a query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

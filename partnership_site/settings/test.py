@@ -11,3 +11,6 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="partnership-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finders.OfflineEmbedFinder"}]
+# Fragments are cached in tests as in production (tests/conftest.py clears the cache
+# before each test); the whole-page cache is switched on by the tests that need it.
+FRAGMENT_CACHE_SECONDS = 600

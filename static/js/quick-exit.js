@@ -11,12 +11,11 @@
     return;
   }
 
-  // The presses must come close together, so that stray presses minutes apart never add
-  // up to an exit.
+  // Each press must follow the one before within a second, so that stray presses never
+  // add up to an exit.
   var SHIFT_PRESS_WINDOW_MS = 1000;
   var shiftPresses = 0;
   var lastShiftPress = 0;
-  var lastKeyHadShift = false;
 
   // Tells screen reader users that the shortcut is counting, as GOV.UK's does.
   var status = document.createElement("span");
@@ -36,21 +35,21 @@
   });
 
   document.addEventListener("keyup", function (event) {
-    // Shift used for a capital letter fires a keyup for the letter (with shiftKey set)
-    // and then one for Shift itself: only Shift pressed on its own counts.
-    if (event.key === "Shift" && !lastKeyHadShift) {
+    // Any other key starts the count again, so Shift held for capital letters while
+    // typing never adds up to an exit.
+    if (event.key === "Shift") {
       var now = Date.now();
       shiftPresses = now - lastShiftPress <= SHIFT_PRESS_WINDOW_MS ? shiftPresses + 1 : 1;
       lastShiftPress = now;
       if (shiftPresses === 3) {
         exitPage();
       } else {
-        status.textContent =
-          "Shift, press " + (3 - shiftPresses) + " more " + (shiftPresses === 1 ? "times" : "time") + " to exit.";
+        var left = 3 - shiftPresses;
+        status.textContent = "Shift, press " + left + " more " + (left === 1 ? "time" : "times") + " to exit.";
       }
-    } else {
+    } else if (shiftPresses) {
       shiftPresses = 0;
+      status.textContent = "";
     }
-    lastKeyHadShift = event.shiftKey;
   });
 })();

@@ -3,6 +3,7 @@ against the demo site, served on loopback. One browser and one audit of every pu
 serve all the browser tests."""
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -33,15 +34,18 @@ def site_url(django_db_setup):
 
 
 @pytest.fixture(scope="package")
-def browser(site_url):
-    # Depends on the server so as to close first: the server's threads then see their
-    # keep-alive connections end, and close their database connections, before the
-    # test database is dropped.
-    require(CHROMIUM.exists(), f"headless Chromium not found at {CHROMIUM}: apt-get install chromium")
+def browser():
+    require(
+        CHROMIUM.exists(), f"headless Chromium not found at {CHROMIUM}: apt-get install chromium"
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While the event loop runs, Django keeps the test thread's database connections
+        # apart from its usual ones (as it would for async code): close them while they
+        # can be reached, or PostgreSQL's test database cannot be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture(scope="package")

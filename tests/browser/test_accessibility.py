@@ -27,11 +27,21 @@ MEANINGLESS_LINK_TEXT = {
     "this page",
 }
 
-# Where focus is and how it shows, for the element that has it.
+# Where focus is and how it shows, for the element that has it. The contrast of its text
+# is measured where it has a background of its own (axe-core sees no focus styles).
 FOCUS_FACTS = """() => {
+  const luminance = (colour) => {
+    const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map((value) => {
+      const channel = value / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
   const element = document.activeElement;
   const box = element.getClientRects()[0] || element.getBoundingClientRect();
   const style = getComputedStyle(element);
+  const [lighter, darker] = [luminance(style.color), luminance(style.backgroundColor)]
+    .sort((a, b) => b - a);
   const x = box.left + box.width / 2;
   const y = box.top + box.height / 2;
   const onTop = document.elementFromPoint(x, y);
@@ -44,6 +54,8 @@ FOCUS_FACTS = """() => {
     covered: !(onTop && (onTop === element || element.contains(onTop))),
     indicator: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
       && style.outlineColor !== "rgba(0, 0, 0, 0)") || style.boxShadow !== "none",
+    textContrast: style.backgroundColor === "rgba(0, 0, 0, 0)"
+      ? null : (lighter + 0.05) / (darker + 0.05),
   };
 }"""
 
@@ -146,6 +158,11 @@ def test_every_tab_stop_shows_focus_and_is_not_hidden(browser, site_url, site_au
                 seen.add(focus["element"])
                 if not focus["indicator"]:
                     problems.add(f"{path}: no focus indicator on {focus['element']}")
+                if focus["textContrast"] is not None and focus["textContrast"] < 4.5:
+                    problems.add(
+                        f"{path}: text contrast {focus['textContrast']:.1f}:1 when focused: "
+                        f"{focus['element']}"
+                    )
                 if not focus["inWindow"] or focus["covered"]:
                     problems.add(f"{path}: focused but hidden: {focus['element']}")
     tab.close()

@@ -45,9 +45,7 @@ def test_video_loads_nothing_from_youtube_until_the_visitor_plays_it(tab, video_
     player = tab.page.locator(".video__player iframe")
     assert player.get_attribute("title") == "What is Contextual Safeguarding?"
     assert tab.page.evaluate("document.activeElement === document.querySelector('iframe')")
-    assert {urlsplit(url).hostname for url in tab.outside_requests} <= {
-        "www.youtube-nocookie.com"
-    }
+    assert {urlsplit(url).hostname for url in tab.outside_requests} <= {"www.youtube-nocookie.com"}
 
 
 def test_without_javascript_the_video_is_a_link(browser, site_url, video_page_html):

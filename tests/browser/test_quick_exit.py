@@ -1,5 +1,5 @@
-""""Exit this page" in a real browser. The neutral site is answered by the test, so
-nothing leaves the machine."""
+"""The "Exit this page" button and shortcut in a real browser. The neutral site is
+answered by the test, so nothing leaves the machine."""
 
 import pytest
 

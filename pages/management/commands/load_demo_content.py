@@ -209,7 +209,11 @@ class Command(BaseCommand):
                 link, created = ProcedureLink.objects.get_or_create(
                     chapter=chapter,
                     title=values["title"],
-                    defaults={"url": values["url"], "note": values["note"], "sort_order": link_order},
+                    defaults={
+                        "url": values["url"],
+                        "note": values["note"],
+                        "sort_order": link_order,
+                    },
                 )
                 if created:
                     link.related_documents.set(documents[title] for title in values["documents"])

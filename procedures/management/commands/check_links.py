@@ -44,7 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Checked {len(results)} address{'es' if len(results) != 1 else ''} "
             f"in {seconds:.1f} s: {len(results) - len(failing)} working, "
-            f"{len(failing)} failing ({newly_failing} since the last check)."
+            f"{len(failing)} failing ({newly_failing} of them new)."
         )
         for result in failing:
-            self.stdout.write(self.style.ERROR(f"  {result.outcome}  {result.url}"))
+            self.stdout.write(f"  {result.outcome}  {result.url}", style_func=self.style.ERROR)

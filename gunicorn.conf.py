@@ -1,0 +1,40 @@
+"""Gunicorn's settings in production (the container's command, scripts/run-production-locally).
+
+Any of them can be changed without a new image through GUNICORN_CMD_ARGS, e.g.
+GUNICORN_CMD_ARGS="--timeout 60".
+"""
+
+import os
+
+from partnership_site.logs import logging_config
+
+wsgi_app = "partnership_site.wsgi"
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+
+# Threads keep a worker answering while one of its requests streams a document to a slow
+# phone connection. Each thread holds its own database connection.
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# A worker that stops answering gunicorn for `timeout` seconds is replaced. On shutdown (a
+# new release) requests in progress get `graceful_timeout` seconds to finish: give the
+# container longer than that to stop (docker run --stop-timeout 30; Kubernetes' default).
+timeout = 30
+graceful_timeout = 25
+# Workers are replaced now and then, so that a slow leak cannot grow for ever; the jitter
+# keeps them from all restarting at once.
+max_requests = 1000
+max_requests_jitter = 100
+# The workers' heartbeat files in memory: a container's disk can stall them.
+worker_tmp_dir = "/dev/shm"
+
+# Django alone decides from SECURE_PROXY_SSL_HEADER whether a request came over HTTPS, so
+# that trust in the proxy is configured in one place.
+secure_scheme_headers = {}
+# Nothing here uses gunicorn's control socket, and it would be shared by every gunicorn
+# run by the same user.
+control_socket_disable = True
+
+# JSON lines on standard output, the access log included (partnership_site/logs.py).
+logconfig_dict = logging_config(os.environ.get("LOG_LEVEL") or "INFO")

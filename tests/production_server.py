@@ -1,0 +1,402 @@
+"""The site as production runs it, on this machine, for the tests that need it running.
+
+Servers are started with scripts/run-production-locally, which takes the container image's
+steps (the runtime lock in a virtualenv of its own, collectstatic, gunicorn.conf.py), under
+the production settings, on a throw-away PostgreSQL database, with Redis where a test asks
+for it. They listen on 127.0.0.1 only, and cannot reach another machine: their outgoing HTTP
+goes to a proxy address where nothing listens (a page with a video would otherwise ask
+YouTube for the player).
+
+One site (database, static and media folders, demo content, an editor) is built on first use
+and shared by the whole test run; so is one plain server. Tests that need servers of their
+own (Redis, faults) start and stop them in module fixtures.
+
+PostgreSQL is the one named by DATABASE_URL when that is PostgreSQL, else 127.0.0.1:5432 as
+user postgres. Without PostgreSQL or redis-server the tests are skipped, and fail in CI.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+import requests
+from bs4 import BeautifulSoup
+from psycopg import sql
+
+from tests.required_tools import require
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "run-production-locally"
+# The site's public name in these tests; a TLS proxy in front would send it.
+HOST = "safeguarding.test"
+EDITOR = ("editor", "a-long-editor-password-for-tests-only")
+NOWHERE = "http://127.0.0.1:9"
+# Settings the tests choose for themselves, whatever the developer's shell says.
+INHERITED_SETTINGS = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "DEBUG",
+    "REDIS_URL",
+    "PAGE_CACHE_SECONDS",
+    "CACHE_DIR",
+    "LOG_LEVEL",
+    "CSRF_TRUSTED_ORIGINS",
+)
+INHERITED_PREFIXES = ("AWS_", "FRONTEND_CACHE_", "SECURE_", "EMAIL_", "GUNICORN_")
+
+SITE_KEY = pytest.StashKey()
+PLAIN_SERVER_KEY = pytest.StashKey()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresDatabase:
+    def __init__(self):
+        configured = os.environ.get("DATABASE_URL", "")
+        server = urlsplit(
+            configured
+            if configured.startswith(("postgres://", "postgresql://"))
+            else "postgres://postgres@127.0.0.1:5432/postgres"
+        )
+        self.name = f"partnership_production_test_{secrets.token_hex(4)}"
+        self.address = f"{server.hostname}:{server.port or 5432}"
+        self.url = urlunsplit(server._replace(path=f"/{self.name}", query=""))
+        self.maintenance_url = urlunsplit(server._replace(path="/postgres", query=""))
+
+    def _execute(self, url, query, params=None):
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as db:
+            cursor = db.execute(query, params)
+            return cursor.fetchall() if cursor.description else None
+
+    def create(self):
+        try:
+            self._execute(
+                self.maintenance_url,
+                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)),
+            )
+        except psycopg.OperationalError as error:
+            require(False, f"PostgreSQL is not reachable at {self.address}: {error}")
+
+    def drop(self):
+        self.allow_connections(True)
+        self._execute(
+            self.maintenance_url,
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name)),
+        )
+
+    def allow_connections(self, allowed):
+        self._execute(
+            self.maintenance_url,
+            sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
+                sql.Identifier(self.name), sql.Literal(allowed)
+            ),
+        )
+
+    def drop_connections(self):
+        """Ends every connection to the site's database, as a failover or a restart of
+        PostgreSQL would; returns how many there were."""
+        return len(
+            self._execute(
+                self.maintenance_url,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.name,),
+            )
+        )
+
+    def query(self, query, *params):
+        return self._execute(self.url, query, params)
+
+
+class RedisServer:
+    """redis-server on a free loopback port, keeping nothing on disk."""
+
+    def __init__(self, directory):
+        require(shutil.which("redis-server"), "redis-server not found: apt-get install redis-server")
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port)]
+            + ["--save", "", "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        pytest.fail("redis-server did not start within 10 seconds")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class ProductionSite:
+    """The database, folders and environment that the servers of one test run share."""
+
+    def __init__(self):
+        self.database = PostgresDatabase()
+        self.database.create()
+        self.root = Path(tempfile.mkdtemp(prefix="partnership-production-"))
+        try:
+            self.media = self.root / "media"
+            self.environment = self._environment()
+            self._build()
+        except BaseException:
+            self.remove()
+            raise
+
+    def _environment(self):
+        environment = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in INHERITED_SETTINGS and not name.startswith(INHERITED_PREFIXES)
+        }
+        environment.update(
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS=f"{HOST},127.0.0.1",
+            DATABASE_URL=self.database.url,
+            WAGTAILADMIN_BASE_URL=f"https://{HOST}",
+            SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https",
+            STATIC_ROOT=str(self.root / "static"),
+            MEDIA_ROOT=str(self.media),
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+            WEB_CONCURRENCY="2",
+            GUNICORN_THREADS="2",
+        )
+        return environment
+
+    def _build(self):
+        commands = [
+            ["python", "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+            ["python", "manage.py", "load_demo_content", "--verbosity", "0"],
+            ["python", "manage.py", "createsuperuser", "--noinput"]
+            + ["--username", EDITOR[0], "--email", "editor@example.org"],
+        ]
+        # One run of the script, as its first run installs the virtualenv.
+        result = subprocess.run(
+            [SCRIPT, "sh", "-c", " && ".join(subprocess.list2cmdline(c) for c in commands)],
+            cwd=ROOT,
+            env={**self.environment, "DJANGO_SUPERUSER_PASSWORD": EDITOR[1]},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if result.returncode:
+            pytest.fail(f"Building the production site failed:\n{result.stdout}\n{result.stderr}")
+        self._add_stand_in_videos()
+
+    def _add_stand_in_videos(self):
+        """What YouTube would have said about the demo's videos, so that their pages offer
+        the player (without it, a page only links to the video)."""
+        from wagtail.embeds.embeds import get_embed_hash
+
+        for url in demo_video_urls():
+            self.database.query(
+                "INSERT INTO wagtailembeds_embed (url, hash, type, html, title, author_name, "
+                "provider_name, thumbnail_url, width, height, last_updated) "
+                "VALUES (%s, %s, 'video', %s, 'Stand-in', '', 'YouTube', '', 480, 270, now())",
+                url,
+                get_embed_hash(url),
+                '<iframe src="https://www.youtube.com/embed/stand-in"></iframe>',
+            )
+
+    def remove(self):
+        self.database.drop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def media_files(self):
+        return sorted(str(path.relative_to(self.media)) for path in self.media.rglob("*"))
+
+
+def demo_video_urls():
+    urls = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            if node.get("type") == "video" and isinstance(node.get("value"), dict):
+                urls.append(node["value"]["video"])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(json.loads((ROOT / "fixtures" / "demo_site.json").read_text()))
+    return urls
+
+
+def production_site(config):
+    """The site of this test run, built on first use and removed when the run ends."""
+    if SITE_KEY not in config.stash:
+        site = ProductionSite()
+        config.add_cleanup(site.remove)
+        config.stash[SITE_KEY] = site
+    return config.stash[SITE_KEY]
+
+
+def plain_server(config):
+    """One server with the production defaults (file cache, no Redis), shared by the run."""
+    if PLAIN_SERVER_KEY not in config.stash:
+        site = production_site(config)
+        server = Server(site, "plain", CACHE_DIR=str(site.root / "plain-cache"))
+        config.add_cleanup(server.stop)
+        config.stash[PLAIN_SERVER_KEY] = server
+    return config.stash[PLAIN_SERVER_KEY]
+
+
+class Server:
+    """gunicorn serving the site on a free loopback port, started the production way."""
+
+    def __init__(self, site, name, **settings):
+        self.port = free_port()
+        self.log = site.root / f"{name}.log"
+        environment = {
+            **site.environment,
+            **settings,
+            "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{self.port}",
+            # A browser on this machine talks plain HTTP to 127.0.0.1, as no proxy adds the
+            # X-Forwarded-Proto header to its requests' origin.
+            "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{self.port}",
+            "HTTP_PROXY": NOWHERE,
+            "HTTPS_PROXY": NOWHERE,
+            "http_proxy": NOWHERE,
+            "https_proxy": NOWHERE,
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+        }
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [SCRIPT], cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+            )
+        self._wait_until_healthy()
+
+    def _wait_until_healthy(self):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"gunicorn stopped on start:\n{self.log.read_text()}")
+            try:
+                if requests.get(self.url("/healthz"), timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        pytest.fail(f"gunicorn did not answer within 2 minutes:\n{self.log.read_text()}")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=40)
+
+    def log_entries(self):
+        """The JSON lines of the server's log so far."""
+        return [json.loads(line) for line in self.log.read_text().splitlines() if line]
+
+
+class Client:
+    """Talks to a server as a browser would through the site's TLS proxy: for the site's
+    name, marked as HTTPS, and sending back its (Secure) cookies. Redirects are not
+    followed: they lead to https://safeguarding.test, which is not on this machine."""
+
+    def __init__(self, server):
+        self.server = server
+        self.cookies = {}
+        self.session = requests.Session()
+        self.session.headers.update(
+            {"Host": HOST, "X-Forwarded-Proto": "https", "Origin": f"https://{HOST}"}
+        )
+
+    def request(self, method, path, **options):
+        response = self.session.request(
+            method,
+            self.server.url(path),
+            cookies=self.cookies,
+            allow_redirects=False,
+            timeout=options.pop("timeout", 15),
+            **options,
+        )
+        self.cookies.update(response.cookies.get_dict())
+        return response
+
+    def get(self, path, **options):
+        return self.request("GET", path, **options)
+
+    def post(self, path, **options):
+        return self.request("POST", path, **options)
+
+    def form(self, path, selector="form"):
+        """The address and the fields of the form at `path`, filled in as a browser would
+        submit it untouched."""
+        response = self.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return form_fields(response.text, selector)
+
+    def log_in(self, username=EDITOR[0], password=EDITOR[1]):
+        _, fields = self.form("/admin/login/")
+        response = self.post(
+            "/admin/login/", data={**fields, "username": username, "password": password}
+        )
+        assert response.status_code == 302, response.text
+        return response
+
+
+def form_fields(html, selector):
+    form = BeautifulSoup(html, "html.parser").select_one(selector)
+    fields = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name, kind = field.get("name"), field.get("type")
+        if not name or field.has_attr("disabled") or kind in ("submit", "button", "file"):
+            continue
+        if kind in ("checkbox", "radio") and not field.has_attr("checked"):
+            continue
+        if field.name == "textarea":
+            # As in a browser, a newline straight after <textarea> is not part of the value.
+            fields[name] = field.text.removeprefix("\n")
+        elif field.name == "select":
+            option = field.find("option", selected=True) or field.find("option")
+            fields[name] = option.get("value", option.text) if option else ""
+        else:
+            fields[name] = field.get("value", "on" if kind in ("checkbox", "radio") else "")
+    return form.get("action"), fields
+
+
+def raw_request(server, request_head, body=b""):
+    """Sends bytes exactly as given (no client tidies the path or the headers) and returns
+    the status code and the whole response."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=15) as sock:
+        sock.sendall(request_head.encode("latin-1") + body)
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    status = int(response.split(b" ", 2)[1])
+    return status, response
