@@ -33,6 +33,13 @@ def page_cache_version():
     return page_cache().get_or_set(VERSION_KEY, 1, timeout=None)
 
 
+def content_version(request):
+    """The page-cache version, read from the cache once per request."""
+    if not hasattr(request, "_content_version"):
+        request._content_version = page_cache_version()
+    return request._content_version
+
+
 def invalidate_page_cache(**kwargs):
     cache = page_cache()
     try:
@@ -86,7 +93,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
 
         cache = page_cache()
-        key = cache_key(request, page_cache_version())
+        key = cache_key(request, content_version(request))
         cached = cache.get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
@@ -101,3 +108,26 @@ class AnonymousPageCacheMiddleware:
             cache.set(key, response, timeout)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+class SiteLookupMiddleware:
+    """Remembers each host's Wagtail site, with its home page, while the content version
+    stays the same. Every page request otherwise starts with two queries whose answers
+    rarely change: the site for the host, then the home page's own fields (Wagtail routes
+    from it). Server processes handle one request at a time, so sharing is safe."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.sites = {}
+
+    def __call__(self, request):
+        version = content_version(request)
+        host = request._get_raw_host()
+        remembered = self.sites.get(host)
+        if remembered is not None and remembered[0] == version:
+            request._wagtail_site = remembered[1]
+        else:
+            site = Site.find_for_request(request)
+            if site is not None:
+                self.sites[host] = (version, site)
+        return self.get_response(request)

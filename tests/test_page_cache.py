@@ -110,3 +110,15 @@ def test_query_strings_are_cached_separately(client):
 def test_the_cache_can_be_switched_off(client):
     client.get(GUIDANCE)
     assert "X-Page-Cache" not in client.get(GUIDANCE)
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_the_remembered_site_and_home_page_follow_publishing(
+    client, home, django_assert_max_num_queries
+):
+    client.get("/")
+    with django_assert_max_num_queries(6):
+        client.get("/")  # site, home page and fragments remembered
+    home.intro = "<p>A new introduction for practitioners.</p>"
+    home.save_revision().publish()
+    assert "A new introduction for practitioners." in client.get("/").content.decode()
