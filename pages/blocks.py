@@ -14,6 +14,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds import embeds
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
 from wagtail.embeds.exceptions import EmbedException
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -133,6 +134,18 @@ class VideoBlock(blocks.StructBlock):
         template = "blocks/video.html"
 
 
+class FigureBlock(blocks.StructBlock):
+    """A picture with its alternative text and an optional caption, served as resized
+    renditions so a phone downloads a small file."""
+
+    image = ImageBlock()
+    caption = blocks.CharBlock(max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        template = "blocks/figure.html"
+
+
 class LinkStructValue(blocks.StructValue):
     def target(self):
         return self["page"] or self["document"] or None
@@ -217,6 +230,7 @@ class GuidanceBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     concerned_contact = ConcernedContactBlock()
     contact = ContactBlock()
+    figure = FigureBlock()
     video = VideoBlock()
     related_links = RelatedLinksBlock()
     procedure_links = ProcedureLinksBlock()

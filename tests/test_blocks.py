@@ -52,3 +52,52 @@ def test_links_without_their_own_text_show_the_page_title(client):
         '<a href="/people-working-with-children/southwest-child-protection-procedures/">'
         "Southwest Child Protection Procedures</a>"
     ) in html
+
+
+def make_image():
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PillowImage
+    from wagtail.images import get_image_model
+
+    buffer = BytesIO()
+    PillowImage.new("RGB", (1600, 900), "#1d4f91").save(buffer, "PNG")
+    return get_image_model().objects.create(
+        title="Partners meeting", file=ImageFile(buffer, name="partners.png")
+    )
+
+
+def test_figures_use_responsive_renditions_with_dimensions(client, guidance_page):
+    image = make_image()
+    guidance_page.body.append(
+        (
+            "figure",
+            {
+                "image": {
+                    "image": image,
+                    "alt_text": "Partners around a table",
+                    "decorative": False,
+                },
+                "caption": "The three safeguarding partners meet monthly.",
+            },
+        )
+    )
+    guidance_page.save_revision().publish()
+    html = client.get(guidance_page.url).content.decode()
+    img = html.split('<figure class="figure">')[1].split("</figure>")[0]
+    assert 'alt="Partners around a table"' in img
+    assert 'sizes="(min-width: 42rem) 42rem, 100vw"' in img
+    assert "360w" in img and "1080w" in img
+    assert 'width="360"' in img and 'height="202"' in img
+    assert 'loading="lazy"' in img
+    assert "<figcaption>The three safeguarding partners meet monthly.</figcaption>" in img
+
+
+def test_moved_pages_keep_working_through_redirects(client, guidance_page, home):
+    old_url = guidance_page.url
+    guidance_page.move(home, pos="last-child")
+    guidance_page.refresh_from_db()
+    response = client.get(old_url)
+    assert response.status_code in (301, 302)
+    assert response["Location"].endswith(guidance_page.url)
