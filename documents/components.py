@@ -1,8 +1,9 @@
-from django.db.models import Count, Q
 from django.urls import reverse
 from wagtail.admin.ui.components import Component
 
-from .models import ProtocolDocument, ReviewStatus
+from editorial.review_schedule import count_by_status, next_due
+
+from .models import ReviewStatus
 
 COUNTED_STATUSES = [
     ReviewStatus.OVERDUE,
@@ -13,21 +14,16 @@ COUNTED_STATUSES = [
 
 
 class ReviewDuePanel(Component):
-    """The dashboard panel reviewers see first: how many documents are overdue, due soon,
-    current or without a review date, and the next five due."""
+    """The dashboard panel reviewers see first: how many pages and documents are overdue,
+    due soon, current or without a review date, and the next five due."""
 
-    name = "document_review_dates"
+    name = "review_dates"
     template_name = "documents/admin/review_due_panel.html"
     order = 150
 
     def get_context_data(self, parent_context):
-        counts = ProtocolDocument.objects.with_review_status().aggregate(
-            **{
-                status.value: Count("pk", filter=Q(review_status=status))
-                for status in COUNTED_STATUSES
-            }
-        )
-        report_url = reverse("document_reviews:report")
+        counts = count_by_status()
+        report_url = reverse("review_dates:report")
         return {
             "report_url": report_url,
             "counts": [
@@ -38,7 +34,5 @@ class ReviewDuePanel(Component):
                 }
                 for status in COUNTED_STATUSES
             ],
-            "next_due": ProtocolDocument.objects.in_use()
-            .filter(review_due__isnull=False)
-            .order_by("review_due", "title", "pk")[:5],
+            "next_due": next_due(5),
         }

@@ -3,24 +3,36 @@ from django import forms
 from django.db.models import Q
 from wagtail.admin.filters import WagtailFilterSet
 
-from .models import DocumentType, ProtocolDocument, ReviewStatus
+from editorial.review_schedule import ReviewKind, item_type_choices
+
+from .models import ProtocolDocument, ReviewStatus
 
 
 class ReviewDatesFilterSet(WagtailFilterSet):
-    """Filters for the document review dates report: what reviewers narrow the list by.
+    """Filters for the review dates report: what reviewers narrow the list by.
 
-    Review status filters on the `review_status` annotation, so it expects documents from
-    `ProtocolDocument.objects.with_review_status()`.
+    They filter each part of the review schedule (editorial.review_schedule.schedule_parts)
+    alike, on the columns every part has, before the parts are combined.
     """
 
+    kind = django_filters.ChoiceFilter(
+        label="Pages or documents",
+        choices=ReviewKind.choices,
+        empty_label="Both",
+        widget=forms.RadioSelect,
+    )
     review_status = django_filters.ChoiceFilter(
         label="Review status",
         choices=ReviewStatus.choices,
         empty_label="All",
         widget=forms.RadioSelect,
     )
-    document_type = django_filters.ChoiceFilter(
-        label="Type", choices=DocumentType.choices, empty_label="All", widget=forms.RadioSelect
+    type = django_filters.ChoiceFilter(
+        label="Type",
+        field_name="item_type",
+        choices=item_type_choices,
+        empty_label="All",
+        widget=forms.RadioSelect,
     )
     owner = django_filters.CharFilter(
         label="Owner",

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.files.base import File
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.log_actions import log
 
 from .models import DocumentFileVersion, DocumentStatus
 from .uploads import check_contents, extension_of, safe_file_name
@@ -13,6 +14,8 @@ DEFAULTED_FIELDS = {
     "review_interval_months",
     "library_order",
 }
+
+FILE_REPLACED = "documents.file_replaced"
 
 
 class ProtocolDocumentForm(BaseDocumentForm):
@@ -66,13 +69,28 @@ class ProtocolDocumentForm(BaseDocumentForm):
         return cleaned_data
 
     def save(self, commit=True):
+        previous_version = None
         if "file" in self.changed_data:
             facts = getattr(self, "pdf_facts", None)
             self.instance.page_count = facts.page_count if facts else None
             self.instance.accessibility_tagged = facts.accessibility_tagged if facts else None
             if commit and self.instance.pk and self.original_file:
-                self.keep_previous_file()
-        return super().save(commit=commit)
+                previous_version = self.keep_previous_file()
+        document = super().save(commit=commit)
+        if previous_version:
+            # Wagtail logs an edit of the document; the audit log should also say that
+            # what practitioners download changed, from which file and why.
+            log(
+                document,
+                FILE_REPLACED,
+                user=self.user,
+                data={
+                    "previous_file": previous_version.filename,
+                    "new_file": document.filename,
+                    "change_note": previous_version.change_note,
+                },
+            )
+        return document
 
     def keep_previous_file(self):
         # Wagtail deletes the replaced file once the new one is saved: copy it first.
@@ -87,3 +105,4 @@ class ProtocolDocumentForm(BaseDocumentForm):
             )
             version.file.save(version.filename, File(content), save=False)
         version.save()
+        return version

@@ -64,6 +64,34 @@ class LibrarySort(models.TextChoices):
     NEWEST = "newest", "Date (newest first)"
 
 
+def review_status_expression(today=None, retired=None):
+    """The review status of whatever has a `review_due` date (documents and content pages),
+    worked out in the database so that reports filter and count there. `retired` is the
+    condition for items no longer reviewed."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS)
+    return Case(
+        *([When(retired, then=Value(ReviewStatus.RETIRED))] if retired else []),
+        When(review_due__isnull=True, then=Value(ReviewStatus.NO_REVIEW_DATE)),
+        When(review_due__lt=today, then=Value(ReviewStatus.OVERDUE)),
+        When(review_due__lte=soon, then=Value(ReviewStatus.DUE_SOON)),
+        default=Value(ReviewStatus.CURRENT),
+        output_field=models.CharField(),
+    )
+
+
+def review_status_on(review_due, today=None):
+    """The same, for one item in use."""
+    today = today or timezone.localdate()
+    if review_due is None:
+        return ReviewStatus.NO_REVIEW_DATE
+    if review_due < today:
+        return ReviewStatus.OVERDUE
+    if review_due <= today + datetime.timedelta(days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS):
+        return ReviewStatus.DUE_SOON
+    return ReviewStatus.CURRENT
+
+
 class ProtocolDocumentQuerySet(DocumentQuerySet):
     def in_use(self):
         """Documents practitioners should find: current ones and those under review."""
@@ -71,16 +99,9 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
 
     def with_review_status(self, today=None):
         """Annotate `review_status`, so the report can filter and count in the database."""
-        today = today or timezone.localdate()
-        soon = today + datetime.timedelta(days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS)
         return self.annotate(
-            review_status=Case(
-                When(status__in=RETIRED_STATUSES, then=Value(ReviewStatus.RETIRED)),
-                When(review_due__isnull=True, then=Value(ReviewStatus.NO_REVIEW_DATE)),
-                When(review_due__lt=today, then=Value(ReviewStatus.OVERDUE)),
-                When(review_due__lte=soon, then=Value(ReviewStatus.DUE_SOON)),
-                default=Value(ReviewStatus.CURRENT),
-                output_field=models.CharField(),
+            review_status=review_status_expression(
+                today, retired=models.Q(status__in=RETIRED_STATUSES)
             )
         )
 
@@ -236,18 +257,9 @@ class ProtocolDocument(AbstractDocument):
         return add_months(basis, self.review_interval_months)
 
     def review_status_on(self, today=None):
-        today = today or timezone.localdate()
         if self.status in RETIRED_STATUSES:
             return ReviewStatus.RETIRED
-        if self.review_due is None:
-            return ReviewStatus.NO_REVIEW_DATE
-        if self.review_due < today:
-            return ReviewStatus.OVERDUE
-        if self.review_due <= today + datetime.timedelta(
-            days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS
-        ):
-            return ReviewStatus.DUE_SOON
-        return ReviewStatus.CURRENT
+        return review_status_on(self.review_due, today)
 
     @property
     def is_review_overdue(self):
@@ -314,11 +326,9 @@ class ReviewOutcome(models.TextChoices):
     TO_WITHDRAW = "to_withdraw", "Should be withdrawn"
 
 
-class DocumentReview(models.Model):
-    """One review of a protocol document, recorded by a reviewer. The history of these is
-    what shows the partnership checks its local guidance."""
+class RecordedReview(models.Model):
+    """What a reviewer records when they have checked a document or a page."""
 
-    document = models.ForeignKey(ProtocolDocument, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField(default=timezone.localdate)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -328,7 +338,15 @@ class DocumentReview(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["-reviewed_on", "-recorded_at"]
+
+
+class DocumentReview(RecordedReview):
+    """One review of a protocol document, recorded by a reviewer. The history of these is
+    what shows the partnership checks its local guidance."""
+
+    document = models.ForeignKey(ProtocolDocument, on_delete=models.CASCADE, related_name="reviews")
 
     def __str__(self):
         return f"{self.document} reviewed on {self.reviewed_on:%-d %B %Y}"

@@ -3,6 +3,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,16 +16,22 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.log_actions import log
+from wagtail.models import Page
+from wagtail.permissions import policy_registry
+
+from editorial.review_schedule import ReviewItem, ReviewKind, combine, schedule_parts
+from pages.models import ContentPage
 
 from .filters import ReviewDatesFilterSet
-from .models import ProtocolDocument, ReviewOutcome, ReviewStatus
+from .models import ProtocolDocument, ReviewOutcome
 
 REVIEW_PERMISSION = "documents.review_document"
 REVIEW_RECORDED = "documents.review_recorded"
+PAGE_REVIEW_RECORDED = "pages.review_recorded"
 
 
 class ReviewerRequiredMixin:
-    """Lets in only people who may review documents. Hiding the menu item from everyone
+    """Lets in only people who may review pages and documents. Hiding the menu item from everyone
     else is not enough: the addresses still answer anyone who knows them."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -33,10 +40,6 @@ class ReviewerRequiredMixin:
         if not request.user.has_perm(REVIEW_PERMISSION):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-
-def review_status_label(review_status):
-    return ReviewStatus(review_status).label
 
 
 class OwnerColumn(Column):
@@ -48,21 +51,21 @@ class MarkReviewedColumn(Column):
 
 
 class ReviewDatesReport(ReviewerRequiredMixin, ReportView):
-    """Reports → Document review dates: reviewers see which documents are overdue or due
+    """Reports → Review dates: reviewers see which pages and documents are overdue or due
     soon and who owns them, record reviews, and download the list for partnership meetings."""
 
-    page_title = "Document review dates"
+    page_title = "Review dates"
     header_icon = "date"
     model = ProtocolDocument
-    index_url_name = "document_reviews:report"
-    index_results_url_name = "document_reviews:report_results"
+    index_url_name = "review_dates:report"
+    index_results_url_name = "review_dates:report_results"
     filterset_class = ReviewDatesFilterSet
     default_ordering = "review_due"
-    verbose_name_plural = "documents"
+    verbose_name_plural = "pages or documents"
     list_export = [
         "title",
-        "review_status",
-        "get_document_type_display",
+        "review_status_label",
+        "type_label",
         "owner_team",
         "owner_name",
         "owner_email",
@@ -71,63 +74,72 @@ class ReviewDatesReport(ReviewerRequiredMixin, ReportView):
     ]
     export_headings = {
         "title": "Title",
-        "review_status": "Review status",
-        "get_document_type_display": "Type",
+        "review_status_label": "Review status",
+        "type_label": "Type",
         "owner_team": "Owning team",
         "owner_name": "Owner",
         "owner_email": "Owner's email",
         "last_reviewed_on": "Last reviewed",
         "review_due": "Next review due",
     }
-    custom_field_preprocess = {
-        "review_status": {
-            ReportView.FORMAT_CSV: review_status_label,
-            ReportView.FORMAT_XLSX: review_status_label,
-        }
-    }
 
     @cached_property
     def columns(self):
-        # Reviewers may not edit documents; a link that only refuses them would mislead.
-        can_edit = self.permission_policy.user_has_permission(self.request.user, "change")
         return [
-            TitleColumn(
-                "title",
-                label="Title",
-                sort_key="title",
-                url_name="wagtaildocs:edit" if can_edit else None,
-            ),
+            TitleColumn("title", label="Title", sort_key="title", get_url=self.edit_url),
             StatusTagColumn(
                 "review_status",
                 label="Review status",
-                accessor=lambda document: review_status_label(document.review_status),
-                primary=lambda document: document.review_status == ReviewStatus.OVERDUE,
+                accessor="review_status_label",
+                primary=lambda item: item.is_overdue,
             ),
-            Column(
-                "document_type",
-                label="Type",
-                accessor="get_document_type_display",
-                sort_key="document_type",
-            ),
+            Column("item_type", label="Type", accessor="type_label", sort_key="item_type"),
             OwnerColumn("owner_team", label="Owner", sort_key="owner_team"),
             Column("last_reviewed_on", label="Last reviewed", sort_key="last_reviewed_on"),
             Column("review_due", label="Next review due", sort_key="review_due"),
             MarkReviewedColumn("mark_reviewed", label="Review"),
         ]
 
-    def get_base_queryset(self):
-        return ProtocolDocument.objects.with_review_status()
+    @cached_property
+    def editable_kinds(self):
+        # Reviewers may not edit; a link that only refuses them would mislead. Asked once
+        # for each kind, not for each row.
+        user = self.request.user
+        policies = {ReviewKind.PAGE: Page, ReviewKind.DOCUMENT: ProtocolDocument}
+        return {
+            kind
+            for kind, model in policies.items()
+            if policy_registry.get_by_type(model).user_has_permission(user, "change")
+        }
+
+    def edit_url(self, item):
+        return item.edit_url if item.kind in self.editable_kinds else None
+
+    def get_filtered_queryset(self):
+        # Filtered part by part: a combined query cannot be filtered any more.
+        parts = [self.filter_queryset(part) for part in schedule_parts()]
+        return self.order_queryset(combine(parts))
 
     def order_queryset(self, queryset):
-        # Documents without the date come last whichever way the column is sorted; title
-        # and pk keep the order, and so the pages, stable.
+        # Items without the date come last whichever way the column is sorted; the title,
+        # kind and id keep the order, and so the pages, stable.
         field = F(self.ordering.removeprefix("-"))
         if self.ordering.startswith("-"):
-            return queryset.order_by(field.desc(nulls_last=True), "title", "pk")
-        return queryset.order_by(field.asc(nulls_last=True), "title", "pk")
+            first = field.desc(nulls_last=True)
+        else:
+            first = field.asc(nulls_last=True)
+        return queryset.order_by(first, "title", "kind", "item_id")
+
+    # The combined query gives rows as dicts: the table and the exports read them as items.
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        return paginator, page, [ReviewItem(**row) for row in rows], is_paginated
+
+    def to_row_dict(self, row):
+        return super().to_row_dict(ReviewItem(**row))
 
     def get_filename(self):
-        return f"document-review-dates-{timezone.localdate():%Y-%m-%d}"
+        return f"review-dates-{timezone.localdate():%Y-%m-%d}"
 
 
 class RecordReviewForm(forms.Form):
@@ -149,34 +161,31 @@ class RecordReviewForm(forms.Form):
 
 
 class MarkReviewed(ReviewerRequiredMixin, WagtailAdminTemplateMixin, FormView):
-    """Where a reviewer records that a document has been reviewed, which moves its next
-    review date on, and sees the document's earlier reviews."""
+    """Where a reviewer records that a page or document has been reviewed, which moves its
+    next review date on, and sees its earlier reviews."""
 
     form_class = RecordReviewForm
     template_name = "documents/admin/mark_reviewed.html"
     page_title = "Mark as reviewed"
     header_icon = "date"
-
-    @cached_property
-    def document(self):
-        # Superseded and withdrawn documents are not reviewed any more.
-        return get_object_or_404(ProtocolDocument.objects.in_use(), pk=self.kwargs["document_id"])
+    # Subclasses give `subject`, the page or document, and `log_action`.
+    log_action = None
 
     def get_page_subtitle(self):
-        return self.document.title
+        return self.subject.title
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("document_reviews:report"), "label": ReviewDatesReport.page_title},
-            {"url": "", "label": self.page_title, "sublabel": self.document.title},
+            {"url": reverse("review_dates:report"), "label": ReviewDatesReport.page_title},
+            {"url": "", "label": self.page_title, "sublabel": self.subject.title},
         ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            document=self.document,
-            review_status=self.document.review_status_on(),
-            reviews=self.document.reviews.select_related("reviewer"),
+            subject=self.subject,
+            review_status=self.subject.review_status_on(),
+            reviews=self.subject.reviews.select_related("reviewer"),
             action_url=self.request.path,
             submit_button_label="Record review",
             submit_button_active_label="Recording…",
@@ -185,23 +194,57 @@ class MarkReviewed(ReviewerRequiredMixin, WagtailAdminTemplateMixin, FormView):
         return context
 
     def form_valid(self, form):
-        document = self.document
+        subject = self.subject
         with transaction.atomic():
-            review = document.record_review(reviewer=self.request.user, **form.cleaned_data)
+            review = subject.record_review(reviewer=self.request.user, **form.cleaned_data)
             log(
-                document,
-                REVIEW_RECORDED,
+                subject,
+                self.log_action,
                 user=self.request.user,
                 data={
                     "reviewed_on": review.reviewed_on.isoformat(),
                     "outcome": review.outcome,
                     "note": review.note,
-                    "next_review_due": document.review_due.isoformat(),
+                    "next_review_due": subject.review_due.isoformat(),
                 },
             )
         messages.success(
             self.request,
-            f"Review of “{document.title}” recorded. "
-            f"Next review due {date_format(document.review_due, 'j F Y')}.",
+            f"Review of “{subject.title}” recorded. "
+            f"Next review due {date_format(subject.review_due, 'j F Y')}.",
         )
-        return redirect("document_reviews:report")
+        return redirect("review_dates:report")
+
+
+class MarkDocumentReviewed(MarkReviewed):
+    log_action = REVIEW_RECORDED
+
+    @cached_property
+    def subject(self):
+        # Superseded and withdrawn documents are not reviewed any more.
+        return get_object_or_404(ProtocolDocument.objects.in_use(), pk=self.kwargs["document_id"])
+
+    def get_context_data(self, **kwargs):
+        document = self.subject
+        return super().get_context_data(
+            open_url=document.url,
+            open_label=f"Open the document ({document.file_extension.upper()})",
+            **kwargs,
+        )
+
+
+class MarkPageReviewed(MarkReviewed):
+    log_action = PAGE_REVIEW_RECORDED
+
+    @cached_property
+    def subject(self):
+        # Drafts and unpublished pages are not read, so not reviewed.
+        page = get_object_or_404(Page.objects.live(), pk=self.kwargs["page_id"]).specific
+        if not isinstance(page, ContentPage):
+            raise Http404
+        return page
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            open_url=self.subject.url, open_label="Open the page", **kwargs
+        )

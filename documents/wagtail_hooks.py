@@ -9,8 +9,16 @@ from wagtail.log_actions import LogFormatter
 
 from . import file_history
 from .components import ReviewDuePanel
+from .forms import FILE_REPLACED
 from .models import ReviewOutcome
-from .views import REVIEW_PERMISSION, REVIEW_RECORDED, MarkReviewed, ReviewDatesReport
+from .views import (
+    PAGE_REVIEW_RECORDED,
+    REVIEW_PERMISSION,
+    REVIEW_RECORDED,
+    MarkDocumentReviewed,
+    MarkPageReviewed,
+    ReviewDatesReport,
+)
 
 
 class ReviewersMenuItem(MenuItem):
@@ -23,12 +31,21 @@ def register_review_urls():
     review_urls = [
         path("", ReviewDatesReport.as_view(), name="report"),
         path("results/", ReviewDatesReport.as_view(results_only=True), name="report_results"),
-        path("<int:document_id>/mark-reviewed/", MarkReviewed.as_view(), name="mark_reviewed"),
+        path(
+            "documents/<int:document_id>/mark-reviewed/",
+            MarkDocumentReviewed.as_view(),
+            name="mark_document_reviewed",
+        ),
+        path(
+            "pages/<int:page_id>/mark-reviewed/",
+            MarkPageReviewed.as_view(),
+            name="mark_page_reviewed",
+        ),
     ]
     return [
         path(
-            "reports/document-review-dates/",
-            include((review_urls, "document_reviews"), namespace="document_reviews"),
+            "reports/review-dates/",
+            include((review_urls, "review_dates"), namespace="review_dates"),
         )
     ]
 
@@ -37,8 +54,8 @@ def register_review_urls():
 def register_review_dates_menu_item():
     return ReviewersMenuItem(
         ReviewDatesReport.page_title,
-        reverse("document_reviews:report"),
-        name="document-review-dates",
+        reverse("review_dates:report"),
+        name="review-dates",
         icon_name="date",
         order=1050,
     )
@@ -59,11 +76,20 @@ def register_review_permission():
 
 
 @hooks.register("register_log_actions")
-def register_review_log_action(actions):
-    @actions.register_action(REVIEW_RECORDED)
-    class ReviewRecorded(LogFormatter):
-        label = "Record document review"
+def register_document_log_actions(actions):
+    @actions.register_action(FILE_REPLACED)
+    class FileReplaced(LogFormatter):
+        label = "Replace document file"
 
+        def format_message(self, log_entry):
+            # Site history shows only the message: the reason goes in it.
+            data = log_entry.data
+            return (
+                f"Replaced the file {data['previous_file']} with {data['new_file']}: "
+                f"{data['change_note']}"
+            )
+
+    class ReviewRecorded(LogFormatter):
         def format_message(self, log_entry):
             reviewed_on = datetime.date.fromisoformat(log_entry.data["reviewed_on"])
             outcome = ReviewOutcome(log_entry.data["outcome"]).label
@@ -71,6 +97,14 @@ def register_review_log_action(actions):
 
         def format_comment(self, log_entry):
             return log_entry.data["note"]
+
+    @actions.register_action(REVIEW_RECORDED)
+    class DocumentReviewRecorded(ReviewRecorded):
+        label = "Record document review"
+
+    @actions.register_action(PAGE_REVIEW_RECORDED)
+    class PageReviewRecorded(ReviewRecorded):
+        label = "Record page review"
 
 
 @hooks.register("register_admin_urls")

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -10,7 +12,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
 from wagtail.search import index
 
-from documents.models import ProtocolDocument
+from documents.models import ProtocolDocument, RecordedReview, review_status_on
+from documents.review_dates import add_months
 from procedures.models import ConsortiumPartnership, ProcedureLink
 
 from .blocks import RICH_TEXT_FEATURES, GuidanceBodyBlock
@@ -33,10 +36,42 @@ class BasePage(Page):
         ).distinct()
 
 
+def default_page_review_interval():
+    return settings.PAGE_REVIEW_INTERVAL_MONTHS
+
+
+# What a reviewer records on the published page itself, outside its revisions.
+RECORDED_REVIEW_FIELDS = ("last_reviewed_on", "review_due_override")
+
+
 class ContentPage(BasePage):
     """Every page below the home page. Its summary is Wagtail's own meta description
     field, moved to the content tab and required: listings and search results can then
-    show it without loading each page's own table."""
+    show it without loading each page's own table.
+
+    Like the NHS website, each page tells readers when it was last reviewed and when its
+    next review is due. Reviewers see the due dates beside the documents' in Reports →
+    Review dates, record reviews there, and owners get reminders (send_review_reminders).
+    """
+
+    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review every (months)",
+        default=default_page_review_interval,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    review_due_override = models.DateField(
+        "next review due (set by hand)",
+        null=True,
+        blank=True,
+        help_text="Leave blank to work it out from the last review and the interval.",
+    )
+    review_due = models.DateField("next review due", null=True, editable=False, db_index=True)
+    owner_team = models.CharField("owning team", max_length=120, blank=True)
+    owner_name = models.CharField("owner", max_length=120, blank=True)
+    owner_email = models.EmailField(
+        "owner's email", blank=True, help_text="Review reminders are sent here."
+    )
 
     base_form_class = ContentPageForm
 
@@ -47,10 +82,78 @@ class ContentPage(BasePage):
         ),
         MultiFieldPanel([FieldPanel("show_in_menus")], heading="For site menus"),
     ]
+    settings_panels = [
+        *Page.settings_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("owner_team"),
+                FieldPanel("owner_name"),
+                FieldPanel("owner_email"),
+                FieldPanel("last_reviewed_on"),
+                FieldPanel("review_interval_months"),
+                FieldPanel("review_due_override"),
+            ],
+            heading="Review",
+        ),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("search_description")]
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # Saving a draft writes only Wagtail's own fields to the live row: the review date
+        # is worked out again only when what it depends on is written.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {*RECORDED_REVIEW_FIELDS, "review_interval_months"} & set(
+            update_fields
+        ):
+            self.review_due = self.compute_review_due()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "review_due"}
+        return super().save(*args, **kwargs)
+
+    def compute_review_due(self):
+        """The override if set; otherwise the interval after the last review."""
+        if self.review_due_override:
+            return self.review_due_override
+        if self.last_reviewed_on is None:
+            return None
+        return add_months(self.last_reviewed_on, self.review_interval_months)
+
+    def review_status_on(self, today=None):
+        return review_status_on(self.review_due, today)
+
+    def with_content_json(self, content):
+        # A review recorded after a draft was saved must survive the draft's publication.
+        page = super().with_content_json(content)
+        if self.last_reviewed_on and (
+            page.last_reviewed_on is None or page.last_reviewed_on < self.last_reviewed_on
+        ):
+            for field in RECORDED_REVIEW_FIELDS:
+                setattr(page, field, getattr(self, field))
+        return page
+
+    @transaction.atomic
+    def record_review(self, reviewer, reviewed_on, outcome, note=""):
+        """Record that the published page was reviewed, and roll its next due date forward
+        at once: readers see the new dates without the page being published again."""
+        review = PageReview.objects.create(
+            page=self, reviewer=reviewer, reviewed_on=reviewed_on, outcome=outcome, note=note
+        )
+        self.last_reviewed_on = reviewed_on
+        self.review_due_override = None
+        self.save(update_fields=list(RECORDED_REVIEW_FIELDS), clean=False)
+        return review
+
+
+class PageReview(RecordedReview):
+    """One review of a content page, recorded by a reviewer: the page's review history."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="reviews")
+
+    def __str__(self):
+        return f"{self.page} reviewed on {self.reviewed_on:%-d %B %Y}"
 
 
 class HomePage(BasePage):

@@ -45,7 +45,7 @@ class ResilientRedisCache(RedisCache):
             self._retry_at = time.monotonic() + self.retry_after_seconds
             return getattr(self._stand_in, name)(*args, **kwargs)
         if self._retry_at is not None:
-            logger.warning("Redis is available again")
+            logger.info("Redis is available again")
             self._retry_at = None
         return result
 

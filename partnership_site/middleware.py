@@ -19,6 +19,12 @@ VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 ADMIN_PREFIX = "/admin/"
 
 
+def is_preview_of_a_page(request):
+    """Wagtail's admin previews a page by passing a made-up request for it through the
+    middleware, inside the admin's own request: that one gets the id and the headers."""
+    return getattr(request, "is_dummy", False)
+
+
 class RequestIdMiddleware:
     """Gives each request an id, logged with everything it causes and sent back in the
     X-Request-ID response header. A proxy's own id is kept, so that its logs and ours tie up.
@@ -30,10 +36,10 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if is_preview_of_a_page(request):
+            return self.get_response(request)
         incoming = request.headers.get("X-Request-ID", "")
-        request.request_id = (
-            incoming if VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        )
+        request.request_id = incoming if VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request_id.set(request.request_id)
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
@@ -109,6 +115,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if is_preview_of_a_page(request):
+            return response
         policy = (
             settings.CONTENT_SECURITY_POLICY_ADMIN
             if request.path.startswith(ADMIN_PREFIX)

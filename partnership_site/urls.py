@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from documents import serving as documents_serving
+from partnership_site import media
 from search import views as search_views
 from sitewide import views as sitewide_views
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", sitewide_views.robots_txt, name="robots_txt"),
+    path("media/images/<path:path>", media.rendition, name="rendition"),
 ]
 
 if settings.DEBUG:

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
@@ -262,16 +262,12 @@ class ProcedureUpdate(models.Model):
 
     @staticmethod
     def last_review_of(subject):
-        """When a page or document was last checked, or None if it never was.
-
-        Documents record their reviews. Pages have no review date of their own yet, so
-        publishing counts as reviewing: when pages gain one, this is the place to use it.
-        """
+        """When a page or document was last checked, or None if it never was: its last
+        review, or for a document the date readers see (a publication or update checks it
+        too)."""
         if isinstance(subject, ProtocolDocument):
             return subject.last_reviewed_on or subject.dated_event_on
-        if subject.last_published_at is None:
-            return None
-        return timezone.localdate(subject.last_published_at)
+        return subject.last_reviewed_on
 
     def came_after_review_of(self, subject):
         reviewed_on = self.last_review_of(subject)
@@ -312,12 +308,10 @@ class ReviewCheck:
     def explanation(self):
         """Why the check is due, for the editor of the page or document."""
         updated_on = get_text_list([date_format(day, "j F Y") for day in self.update_dates], "and")
-        # Publishing counts as reviewing a page: see ProcedureUpdate.last_review_of.
-        reviewed = "published" if self.is_page else "reviewed"
         since = (
-            f"was last {reviewed} on {date_format(self.last_reviewed_on, 'j F Y')}"
+            f"was last reviewed on {date_format(self.last_reviewed_on, 'j F Y')}"
             if self.last_reviewed_on
-            else f"has no record of being {reviewed}"
+            else "has no record of being reviewed"
         )
         return (
             f"The Southwest Child Protection Procedures were updated on {updated_on}, amending "
@@ -391,8 +385,10 @@ def _page_checks(updates, link_chapters, page_ids=None):
         for model in get_page_models()
         if getattr(model, "lists_every_procedure_link", False)
     ]
-    pages = Page.objects.live().filter(
-        Q(pk__in=list(chapters_by_page)) | Q(content_type__in=listing_types)
+    pages = (
+        Page.objects.live()
+        .filter(Q(pk__in=list(chapters_by_page)) | Q(content_type__in=listing_types))
+        .annotate(last_reviewed_on=_last_reviewed_on())
     )
     if page_ids is not None:
         pages = pages.filter(pk__in=page_ids)
@@ -408,6 +404,21 @@ def _page_checks(updates, link_chapters, page_ids=None):
         for page in pages
     )
     return [check for check in checks if check]
+
+
+def _last_reviewed_on():
+    """A page's review date, which each page type keeps in its own table: joined in, so that
+    the pages come in one query whatever their types."""
+    # Page models choose procedure links: imported here, once both are loaded.
+    from pages.models import ContentPage
+
+    return Coalesce(
+        *(
+            F(f"{model._meta.model_name}__last_reviewed_on")
+            for model in get_page_models()
+            if issubclass(model, ContentPage)
+        )
+    )
 
 
 def _document_checks(updates, document_chapters):

@@ -15,7 +15,7 @@ from .models import LinkCheck, ProcedureUpdate
 
 LINK_HEALTH_PERMISSION = "procedures.view_link_health"
 PROCEDURE_CHECKS_PERMISSION = "procedures.view_procedure_checks"
-REVIEW_DOCUMENT_PERMISSION = "documents.review_document"
+REVIEW_PERMISSION = "documents.review_document"
 
 
 class AccessPermissionMixin:
@@ -122,8 +122,7 @@ class ReviewActionColumn(Column):
 class ProcedureChecksReport(AccessPermissionMixin, ReportView):
     """Reports → Checks after procedure updates: live pages and documents in use that link
     to chapters amended since they were last reviewed. Editors check each against the new
-    procedures; publishing the page again, or recording the document's review, takes it off
-    the list."""
+    procedures; recording its review takes it off the list."""
 
     access_permission = PROCEDURE_CHECKS_PERMISSION
     page_title = "Checks after procedure updates"
@@ -149,7 +148,7 @@ class ProcedureChecksReport(AccessPermissionMixin, ReportView):
     columns = [
         TitleColumn("title", label="Title", get_url=lambda check: check.edit_url),
         Column("kind", label="Type"),
-        DateColumn("last_reviewed_on", label="Last reviewed (pages: published)"),
+        DateColumn("last_reviewed_on", label="Last reviewed"),
         ChaptersColumn("chapter_titles", label="Amended chapters it links to"),
         ReviewActionColumn("review_url", label="Once checked"),
     ]
@@ -165,26 +164,32 @@ class ProcedureChecksReport(AccessPermissionMixin, ReportView):
         page_policy = policy_registry.get_by_type(Page)
         document_policy = policy_registry.get_by_type(get_document_model())
         can_edit_documents = document_policy.user_has_permission(user, "change")
-        can_review_documents = user.has_perm(REVIEW_DOCUMENT_PERMISSION)
+        can_review = user.has_perm(REVIEW_PERMISSION)
         for check in object_list:
             pk = check.subject.pk
             if check.is_page:
                 can_edit = page_policy.user_has_permission_for_instance(
                     user, "change", check.subject
                 )
-                # Publishing the page again after checking it is its review.
-                check.edit_url = check.review_url = (
-                    reverse("wagtailadmin_pages:edit", args=[pk]) if can_edit else None
+                check.edit_url = reverse("wagtailadmin_pages:edit", args=[pk]) if can_edit else None
+                # Editors who are not reviewers record the review on the page itself: its
+                # "Last reviewed" date, published with the page.
+                check.review_url = (
+                    reverse("review_dates:mark_page_reviewed", args=[pk])
+                    if can_review
+                    else check.edit_url
                 )
+                check.review_in_editor = not can_review
             else:
                 check.edit_url = (
                     reverse("wagtaildocs:edit", args=[pk]) if can_edit_documents else None
                 )
                 check.review_url = (
-                    reverse("document_reviews:mark_reviewed", args=[pk])
-                    if can_review_documents
+                    reverse("review_dates:mark_document_reviewed", args=[pk])
+                    if can_review
                     else None
                 )
+                check.review_in_editor = False
         return object_list
 
     def get_filename(self):

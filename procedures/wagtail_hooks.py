@@ -169,7 +169,10 @@ def warn_when_linked_procedures_changed(request, page):
     buttons = []
     if request.user.has_perm(PROCEDURE_CHECKS_PERMISSION):
         buttons.append(messages.button(reverse("procedure_checks:report"), "All checks"))
-    then = "Then publish the page again."
+    then = "Then record its review: set its “Last reviewed” date (Settings tab) and publish it."
     if isinstance(page, ProceduresPage):
-        then = "Then set the dates of the last and next updates, and publish the page again."
+        then = (
+            "Then set the dates of the last and next updates and its “Last reviewed” date "
+            "(Settings tab), and publish it."
+        )
     messages.warning(request, f"{check.explanation} {then}", buttons=buttons)

@@ -125,7 +125,9 @@ class RedisServer:
     """redis-server on a free loopback port, keeping nothing on disk."""
 
     def __init__(self, directory):
-        require(shutil.which("redis-server"), "redis-server not found: apt-get install redis-server")
+        require(
+            shutil.which("redis-server"), "redis-server not found: apt-get install redis-server"
+        )
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -302,9 +304,9 @@ class Server:
             if self.process.poll() is not None:
                 pytest.fail(f"gunicorn stopped on start:\n{self.log.read_text()}")
             try:
-                if requests.get(self.url("/healthz"), timeout=2).status_code == 200:
+                if requests.get(self.url("/healthz"), timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.2)
         self.stop()
@@ -390,13 +392,16 @@ def form_fields(html, selector):
     return form.get("action"), fields
 
 
-def raw_request(server, request_head, body=b""):
-    """Sends bytes exactly as given (no client tidies the path or the headers) and returns
-    the status code and the whole response."""
+def raw_request(server, path="/", host=HOST):
+    """GETs `path` with the Host header given, sent exactly as written (no client tidies
+    them), as through the TLS proxy; returns the status code and the whole response."""
+    head = (
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\n"
+        "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", server.port), timeout=15) as sock:
-        sock.sendall(request_head.encode("latin-1") + body)
+        sock.sendall(head.encode("latin-1"))
         response = b""
         while chunk := sock.recv(65536):
             response += chunk
-    status = int(response.split(b" ", 2)[1])
-    return status, response
+    return int(response.split(b" ", 2)[1]), response

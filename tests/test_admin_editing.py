@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def moderator(django_user_model):
+    """A member of staff who both writes and approves, so may publish straight away."""
     user = django_user_model.objects.create_user("moderator", "moderator@example.org", "pw")
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(*Group.objects.filter(name__in=["Editors", "Approvers"]))
     return user
 
 
@@ -29,6 +30,7 @@ def test_staff_member_creates_and_publishes_a_guidance_page(client, moderator, s
                 "title": "Private fostering",
                 "slug": "private-fostering",
                 "search_description": "Recognising private fostering arrangements.",
+                "review_interval_months": 12,
                 "body": streamfield(
                     [
                         ("heading", {"text": "What private fostering is", "level": "h2"}),
@@ -65,6 +67,7 @@ def test_admin_form_errors_keep_what_was_typed(client, moderator, section):
                 "title": "Missing summary",
                 "slug": "missing-summary",
                 "search_description": "",
+                "review_interval_months": 12,
                 "body": streamfield([]),
                 "action-publish": "action-publish",
             }
@@ -86,6 +89,7 @@ def test_link_block_needs_exactly_one_target(client, moderator, section):
                 "title": "Bad link",
                 "slug": "bad-link",
                 "search_description": "A page with a broken related link.",
+                "review_interval_months": 12,
                 "body": streamfield(
                     [
                         (

@@ -97,7 +97,12 @@ def test_unreadable_boolean_names_the_variable():
 
 def test_production_starts_with_the_required_environment():
     result = run_with_production_settings(
-        {"SECRET_KEY": "abcdefghij" * 6, "ALLOWED_HOSTS": "example.org"}
+        {
+            "SECRET_KEY": "abcdefghij" * 6,
+            "ALLOWED_HOSTS": "example.org",
+            "DATABASE_URL": "postgres://partnership@db.internal:5432/partnership",
+            "WAGTAILADMIN_BASE_URL": "https://example.org",
+        }
     )
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout

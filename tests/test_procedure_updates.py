@@ -13,7 +13,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page
 
 from documents.models import ProtocolDocument, ReviewOutcome
 from pages.models import GuidancePage, ProceduresPage
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 REPORT_URL = "/admin/reports/checks-after-procedure-updates/"
 TODAY = timezone.localdate()
-A_MONTH_AGO = timezone.now() - datetime.timedelta(days=30)
+A_MONTH_AGO = TODAY - datetime.timedelta(days=30)
 
 
 def guidance_page_linking_to(section, title, link_titles):
@@ -35,21 +34,22 @@ def guidance_page_linking_to(section, title, link_titles):
     )
     section.add_child(instance=page)
     page.save_revision().publish()
-    published_a_month_ago(page)
+    reviewed_a_month_ago(page)
     return page
 
 
-def published_a_month_ago(page):
-    Page.objects.filter(pk=page.pk).update(last_published_at=A_MONTH_AGO)
+def reviewed_a_month_ago(page):
+    type(page).objects.filter(pk=page.pk).update(last_reviewed_on=A_MONTH_AGO)
+    page.refresh_from_db()
 
 
 @pytest.fixture
 def pages(section):
-    """Pages last published a month ago: one linking to strategy discussions, one to
+    """Pages last reviewed a month ago: one linking to strategy discussions, one to
     referrals, and the procedures page, which lists every link."""
     ProcedureUpdate.objects.all().delete()
     procedures_page = ProceduresPage.objects.get()
-    published_a_month_ago(procedures_page)
+    reviewed_a_month_ago(procedures_page)
     return {
         "strategy": guidance_page_linking_to(
             section, "Strategy meetings in North Somerset", ["Strategy discussions"]
@@ -122,7 +122,7 @@ def test_only_the_amended_chapters_it_links_to_are_named(admin_client, pages):
     assert "Before you refer" not in rows
 
 
-def test_what_was_reviewed_since_the_update_is_not_flagged(admin_client, pages):
+def test_what_was_reviewed_since_the_update_is_not_flagged(admin_client, admin_user, pages):
     ProtocolDocument.objects.filter(title="Strategy discussions: practice guidance").update(
         last_reviewed_on=TODAY
     )
@@ -132,7 +132,7 @@ def test_what_was_reviewed_since_the_update_is_not_flagged(admin_client, pages):
     ProtocolDocument.objects.filter(title__startswith="Working with non-compliance").update(
         last_reviewed_on=TODAY - datetime.timedelta(days=1), dated_event_on=TODAY
     )
-    pages["procedures"].save_revision().publish()
+    pages["procedures"].record_review(admin_user, TODAY, ReviewOutcome.NO_CHANGES)
     record_update(
         admin_client,
         [
@@ -149,21 +149,26 @@ def test_what_was_reviewed_since_the_update_is_not_flagged(admin_client, pages):
     }
 
 
-def test_republishing_the_page_clears_its_flag_and_its_warning(admin_client, pages):
+def test_recording_the_pages_review_clears_its_flag_and_its_warning(
+    admin_client, admin_user, pages
+):
     record_update(admin_client, ["Strategy discussions"])
     page = pages["strategy"]
     edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
     warning = admin_client.get(edit_url).content.decode()
     assert (
         f"The Southwest Child Protection Procedures were updated on {TODAY:%-d %B %Y}, amending "
-        "Strategy discussions, which this page links to. The page was last published on "
-        f"{timezone.localdate(A_MONTH_AGO):%-d %B %Y}: check it against the new procedures. "
-        "Then publish the page again."
+        "Strategy discussions, which this page links to. The page was last reviewed on "
+        f"{A_MONTH_AGO:%-d %B %Y}: check it against the new procedures. "
+        "Then record its review: set its “Last reviewed” date (Settings tab) and publish it."
     ) in html.unescape(warning)
     assert f'href="{REPORT_URL}"' in warning
 
-    page.refresh_from_db()
+    # Publishing the page again is not a review of it.
     page.save_revision().publish()
+    assert "Strategy meetings in North Somerset" in flagged(admin_client)
+
+    page.record_review(admin_user, TODAY, ReviewOutcome.NO_CHANGES)
     assert "Strategy meetings in North Somerset" not in flagged(admin_client)
     assert "were updated on" not in admin_client.get(edit_url).content.decode()
 
@@ -188,7 +193,7 @@ def test_an_earlier_update_still_flags_what_was_not_reviewed_since(admin_client,
     record_update(admin_client, ["Private fostering"], published_on=TODAY - datetime.timedelta(40))
     record_update(admin_client, ["Strategy discussions"])
     rows = flagged(admin_client)
-    # The procedures page was published between the two updates.
+    # The procedures page was reviewed between the two updates.
     assert rows["Southwest Child Protection Procedures"][2].startswith("Strategy discussions Upd")
     assert "Private fostering arrangements: a quick guide" in rows
 
@@ -212,7 +217,7 @@ def test_the_export_lists_the_same_checks(admin_client, pages):
     by_title = {row[0]: row for row in rows[1:]}
     assert by_title["Strategy meetings in North Somerset"][1:] == [
         "Page",
-        timezone.localdate(A_MONTH_AGO).isoformat(),
+        A_MONTH_AGO.isoformat(),
         "Strategy discussions",
         TODAY.isoformat(),
     ]
@@ -265,4 +270,7 @@ def test_the_procedures_page_warning_asks_for_its_update_dates(admin_client, pag
     edit_url = reverse("wagtailadmin_pages:edit", args=[pages["procedures"].pk])
     warning = html.unescape(admin_client.get(edit_url).content.decode())
     assert "amending Neglect, which this page links to." in warning
-    assert "Then set the dates of the last and next updates, and publish the page again." in warning
+    assert (
+        "Then set the dates of the last and next updates and its “Last reviewed” date "
+        "(Settings tab), and publish it." in warning
+    )

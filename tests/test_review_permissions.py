@@ -12,7 +12,7 @@ from documents.views import ReviewDatesReport
 
 pytestmark = pytest.mark.django_db
 
-REPORT_URL = "/admin/reports/document-review-dates/"
+REPORT_URL = "/admin/reports/review-dates/"
 
 
 @pytest.fixture
@@ -21,12 +21,13 @@ def document():
 
 
 @pytest.fixture
-def review_urls(document):
+def review_urls(document, guidance_page):
     return [
         REPORT_URL,
-        reverse("document_reviews:report_results"),
+        reverse("review_dates:report_results"),
         f"{REPORT_URL}?export=csv",
-        reverse("document_reviews:mark_reviewed", args=[document.pk]),
+        reverse("review_dates:mark_document_reviewed", args=[document.pk]),
+        reverse("review_dates:mark_page_reviewed", args=[guidance_page.pk]),
     ]
 
 
@@ -61,7 +62,7 @@ def test_editors_without_the_review_permission_are_refused(client, editor, revie
         assert response["Location"] == reverse("wagtailadmin_home"), url
         assert client.get(url, headers={"x-requested-with": "XMLHttpRequest"}).status_code == 403
 
-    mark_reviewed_url = reverse("document_reviews:mark_reviewed", args=[document.pk])
+    mark_reviewed_url = reverse("review_dates:mark_document_reviewed", args=[document.pk])
     response = client.post(mark_reviewed_url, {"reviewed_on": "2026-01-05", "outcome": "updated"})
     assert response["Location"] == reverse("wagtailadmin_home")
     assert not document.reviews.exists()
@@ -91,12 +92,12 @@ def test_only_reviewers_see_the_menu_item_and_dashboard_panel(client, reviewer, 
     client.force_login(reviewer)
     dashboard = client.get("/admin/").content.decode()
     assert f'"url": "{REPORT_URL}"' in dashboard
-    assert 'id="document-review-dates-section"' in dashboard
+    assert 'id="review-dates-section"' in dashboard
 
     client.force_login(editor)
     dashboard = client.get("/admin/").content.decode()
     assert REPORT_URL not in dashboard
-    assert 'id="document-review-dates-section"' not in dashboard
+    assert 'id="review-dates-section"' not in dashboard
 
 
 def test_reviewers_group_has_only_what_reviewing_needs():
@@ -104,6 +105,7 @@ def test_reviewers_group_has_only_what_reviewing_needs():
     assert set(reviewers.permissions.values_list("content_type__app_label", "codename")) == {
         ("wagtailadmin", "access_admin"),
         ("documents", "review_document"),
+        ("procedures", "view_procedure_checks"),
     }
     assert list(
         GroupCollectionPermission.objects.filter(group=reviewers).values_list(

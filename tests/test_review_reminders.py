@@ -1,4 +1,4 @@
-"""send_review_reminders: one daily digest per document owner, run from cron."""
+"""send_review_reminders: one daily digest per owner of pages and documents, run from cron."""
 
 import datetime
 import io
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import DocumentStatus, ProtocolDocument, ReviewReminder
+from editorial.review_schedule import needing_review
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_each_owner_gets_one_digest_of_their_documents_needing_review(documents)
     assert len(recipients) == len(set(recipients))
 
     [olive] = emails_to(OLIVE)
-    assert olive.subject == "Documents due for review: 1 overdue, 1 due soon"
+    assert olive.subject == "Due for review: 1 overdue, 1 due soon"
     assert olive.from_email == settings.DEFAULT_FROM_EMAIL
     assert "Olive's overdue protocol" in olive.body
     assert "Olive's guide due today" in olive.body
@@ -85,7 +86,7 @@ def test_each_owner_gets_one_digest_of_their_documents_needing_review(documents)
     assert body.index("Olive's overdue protocol") < body.index("Olive's guide due today")
 
     [dev] = emails_to(DEV)
-    assert dev.subject == "Documents due for review: 0 overdue, 1 due soon"
+    assert dev.subject == "Due for review: 0 overdue, 1 due soon"
     assert "Dev's guidance due soon" in dev.body
     assert "Overdue" not in dev.body
 
@@ -94,7 +95,7 @@ def test_unassigned_documents_are_reported_not_skipped(documents):
     output = send_reminders()
     due = TODAY - 30 * DAY
     assert (
-        f"Unassigned (no owner's email): Nobody's overdue procedure: Overdue, "
+        f"Unassigned (no owner's email): Nobody's overdue procedure (Other): Overdue, "
         f"due {due.day} {due:%B %Y}." in output
     )
     assert not any("Nobody's overdue procedure" in message.body for message in mail.outbox)
@@ -102,14 +103,10 @@ def test_unassigned_documents_are_reported_not_skipped(documents):
 
 def test_summary_line(documents):
     output = send_reminders()
-    owners = {
-        document.owner_email.lower()
-        for document in ProtocolDocument.objects.needing_review()
-        if document.owner_email
-    }
-    assert f"Reminded {OLIVE} about 2 document(s)." in output
+    owners = {item.owner_email.lower() for item in needing_review() if item.owner_email}
+    assert f"Reminded {OLIVE} about 2 item(s)." in output
     assert output.splitlines()[-1] == (
-        f"Review reminders: {len(owners)} sent, 0 already sent today, 1 unassigned document(s)."
+        f"Review reminders: {len(owners)} sent, 0 already sent today, 1 unassigned item(s)."
     )
 
 
@@ -145,3 +142,30 @@ def test_a_failed_email_is_not_recorded_so_the_next_run_retries(documents):
 
     send_reminders()
     assert len(emails_to(OLIVE)) == 1
+
+
+def test_pages_are_in_their_owners_digests_with_documents(documents, guidance_page):
+    guidance_page.owner_email = OLIVE
+    guidance_page.review_due_override = TODAY + DAY
+    guidance_page.save_revision().publish()
+    send_reminders()
+
+    [olive] = emails_to(OLIVE)
+    assert olive.subject == "Due for review: 1 overdue, 2 due soon"
+    assert f"- {guidance_page.title} (Guidance page)" in olive.body
+    edit_url = reverse("wagtailadmin_pages:edit", args=[guidance_page.pk])
+    assert f"{settings.WAGTAILADMIN_BASE_URL}{edit_url}" in olive.body
+    assert "- Olive's overdue protocol (Other)" in olive.body
+
+
+def test_demo_pages_overdue_for_review_reach_their_owners():
+    send_reminders()
+    overdue_pages = [
+        item for item in needing_review() if item.is_page and item.review_status == "overdue"
+    ]
+    assert overdue_pages
+    for item in overdue_pages:
+        [digest] = emails_to(item.owner_email)
+        assert f"- {item.title} ({item.type_label})" in digest.body
+        due = item.review_due
+        assert f"Overdue: review was due {due.day} {due:%B %Y}" in digest.body

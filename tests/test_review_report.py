@@ -1,5 +1,5 @@
-"""Reviewers' tools in the admin: the document review dates report, its exports, the
-dashboard panel, and recording a review."""
+"""Reviewers' tools in the admin: the review dates report (pages and documents in one list),
+its exports, the dashboard panel, and recording a review."""
 
 import csv
 import datetime
@@ -16,7 +16,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Collection, ModelLogEntry
+from wagtail.models import Collection, ModelLogEntry, Page
 
 from documents.models import (
     DocumentReview,
@@ -26,10 +26,12 @@ from documents.models import (
     ReviewStatus,
 )
 from documents.review_dates import add_months
+from editorial.review_schedule import combine, schedule_parts
+from pages.models import ContentPage
 
 pytestmark = pytest.mark.django_db
 
-REPORT_URL = "/admin/reports/document-review-dates/"
+REPORT_URL = "/admin/reports/review-dates/"
 TEAM = "Review tools test team"
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -137,7 +139,7 @@ def test_retired_documents_are_listed_but_not_offered_for_review(reviewer_client
     rows = {row[0]: row for row in html_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))}
     assert rows["Withdrawn and overdue"][-1] == ""
     retired = edge_documents["Withdrawn and overdue"]
-    url = reverse("document_reviews:mark_reviewed", args=[retired.pk])
+    url = reverse("review_dates:mark_document_reviewed", args=[retired.pk])
     assert reviewer_client.get(url).status_code == 404
 
 
@@ -188,18 +190,26 @@ def test_filter_by_review_status(reviewer_client, edge_documents, review_status,
     assert titles(response) == expected
 
 
-def test_filter_by_review_status_alone_covers_every_team(reviewer_client, edge_documents):
+def every_item():
+    """Every row of the review schedule, worked out without the report."""
+    return list(combine(schedule_parts()))
+
+
+def test_filter_by_review_status_alone_covers_every_team_and_kind(reviewer_client, edge_documents):
     make_document("Another team's overdue document", TODAY - DAY, owner_team="Another team")
     listed = titles(reviewer_client.get(REPORT_URL, {"review_status": ReviewStatus.OVERDUE}))
-    expected = ProtocolDocument.objects.with_review_status().filter(review_status="overdue")
-    assert sorted(listed) == sorted(expected.values_list("title", flat=True))
+    expected = [item["title"] for item in every_item() if item["review_status"] == "overdue"]
+    assert sorted(listed) == sorted(expected)
     assert {"Due yesterday", "Another team's overdue document"} <= set(listed)
+    # The demo site has overdue pages as well as documents.
+    assert {item["kind"] for item in every_item() if item["review_status"] == "overdue"} == {
+        "page",
+        "document",
+    }
 
 
 def test_filter_by_document_type(reviewer_client, edge_documents):
-    response = reviewer_client.get(
-        REPORT_URL, {"owner": TEAM, "document_type": DocumentType.TOOLKIT}
-    )
+    response = reviewer_client.get(REPORT_URL, {"owner": TEAM, "type": DocumentType.TOOLKIT})
     assert titles(response) == ["Due today"]
 
 
@@ -218,7 +228,8 @@ def test_filter_by_owner_team_name_or_email(reviewer_client, edge_documents):
     "params",
     [
         {"review_status": "nonsense"},
-        {"document_type": "nonsense"},
+        {"type": "nonsense"},
+        {"kind": "nonsense"},
         {"ordering": "nonsense"},
         {"ordering": "-owner_email"},
         {"p": "x"},
@@ -229,14 +240,14 @@ def test_invalid_filter_values_are_ignored(reviewer_client, edge_documents, para
     response = reviewer_client.get(REPORT_URL, params)
     assert response.status_code == 200
     listed = titles(response)
-    soonest = ProtocolDocument.objects.order_by(F("review_due").asc(nulls_last=True), "title")
-    assert listed[0] == soonest.first().title
+    soonest = combine(schedule_parts()).order_by(F("review_due").asc(nulls_last=True), "title")
+    assert listed[0] == soonest[0]["title"]
     assert "Due yesterday" in listed
 
 
 def test_results_url_serves_the_filtered_table(reviewer_client, edge_documents):
     response = reviewer_client.get(
-        reverse("document_reviews:report_results"),
+        reverse("review_dates:report_results"),
         {"owner": TEAM, "review_status": ReviewStatus.OVERDUE},
     )
     assert titles(response) == ["Due yesterday"]
@@ -320,7 +331,11 @@ def test_exports_keep_dates_as_dates(reviewer_client, edge_documents):
 def test_exports_include_every_document_not_just_the_first_page(reviewer_client):
     add_documents(60)
     _, rows = csv_rows(reviewer_client.get(REPORT_URL, {"export": "csv"}))
-    assert len(rows) == ProtocolDocument.objects.count()
+    live_content_pages = sum(
+        isinstance(page, ContentPage) for page in Page.objects.live().specific()
+    )
+    assert live_content_pages
+    assert len(rows) == ProtocolDocument.objects.count() + live_content_pages
     assert len(html_rows(reviewer_client.get(REPORT_URL))) == 50
 
 
@@ -373,7 +388,8 @@ def test_same_number_of_queries_with_10_or_500_documents(reviewer_client, url):
 
 
 @pytest.mark.parametrize(
-    "url", [REPORT_URL, f"{REPORT_URL}?review_status=overdue&owner=team", f"{REPORT_URL}?export=csv"]
+    "url",
+    [REPORT_URL, f"{REPORT_URL}?review_status=overdue&owner=team", f"{REPORT_URL}?export=csv"],
 )
 def test_the_report_stays_within_the_query_budget(reviewer_client, url):
     add_documents(50)
@@ -382,7 +398,7 @@ def test_the_report_stays_within_the_query_budget(reviewer_client, url):
 
 def panel_counts(response):
     page = response.content.decode()
-    assert 'id="document-review-dates-section"' in page
+    assert 'id="review-dates-section"' in page
     return {
         label: int(count)
         for count, label in re.findall(
@@ -391,11 +407,16 @@ def panel_counts(response):
     }
 
 
-def test_dashboard_panel_counts_documents_by_review_status(reviewer_client, edge_documents):
+def test_dashboard_panel_counts_pages_and_documents_by_review_status(
+    reviewer_client, edge_documents
+):
     add_documents(40)
-    documents = list(ProtocolDocument.objects.all())
+    items = [
+        *ProtocolDocument.objects.all(),
+        *(page for page in Page.objects.live().specific() if isinstance(page, ContentPage)),
+    ]
     expected = {
-        status.label.lower(): sum(d.review_status_on() == status for d in documents)
+        status.label.lower(): sum(item.review_status_on() == status for item in items)
         for status in (
             ReviewStatus.OVERDUE,
             ReviewStatus.DUE_SOON,
@@ -409,21 +430,23 @@ def test_dashboard_panel_counts_documents_by_review_status(reviewer_client, edge
 
 def test_dashboard_panel_lists_the_next_five_due(reviewer_client, edge_documents):
     page = reviewer_client.get("/admin/").content.decode()
-    panel = page[page.index('id="document-review-dates-section"') :]
+    panel = page[page.index('id="review-dates-section"') :]
     panel = panel[: panel.index("</section>")]
-    expected = list(
-        ProtocolDocument.objects.in_use()
-        .exclude(review_due=None)
-        .order_by("review_due", "title")[:5]
-    )
-    listed = re.findall(r'href="/admin/reports/document-review-dates/(\d+)/mark-reviewed/"', panel)
-    assert listed == [str(document.pk) for document in expected]
+    in_use = [
+        item
+        for item in every_item()
+        if item["review_due"] and item["review_status"] != ReviewStatus.RETIRED
+    ]
+    expected = sorted(in_use, key=lambda item: (item["review_due"], item["title"]))[:5]
+    listed = re.findall(r'href="/admin/reports/review-dates/(\w+)s/(\d+)/mark-reviewed/"', panel)
+    assert listed == [(item["kind"], str(item["item_id"])) for item in expected]
+    assert {kind for kind, _ in listed} == {"page", "document"}
     assert "Withdrawn and overdue" not in panel
-    assert shown(expected[0].review_due) in panel
+    assert shown(expected[0]["review_due"]) in panel
 
 
 def mark_reviewed_url(document):
-    return reverse("document_reviews:mark_reviewed", args=[document.pk])
+    return reverse("review_dates:mark_document_reviewed", args=[document.pk])
 
 
 def test_mark_as_reviewed_form_defaults_to_today(reviewer_client, edge_documents):

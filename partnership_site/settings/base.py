@@ -1,5 +1,6 @@
 """Settings shared by every environment. Deployment values come from the environment."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -20,6 +21,8 @@ INSTALLED_APPS = [
     "procedures",
     "sitewide",
     "search",
+    "editorial",
+    "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -56,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "partnership_site.urls"
@@ -135,6 +140,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Admin logins (django-axes): AXES_FAILURE_LIMIT failed attempts at one username from one
+# address lock that username out from that address for AXES_COOLOFF_MINUTES. Locking the
+# address alone would lock out a whole office behind one shared address; a successful
+# login clears the count. `manage.py axes_reset_username NAME` unlocks at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "editorial.views.login_locked_out"
+# The client's address is the connection's, which behind a reverse proxy is the proxy's.
+# Set TRUSTED_PROXY_COUNT to the number of proxies in front of the site that each append
+# the address they were connected from to TRUSTED_PROXY_HEADER: the client's address is
+# then read that many places from the header's end, so nothing a client puts in the header
+# itself is believed.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = [
+        "HTTP_" + (env_str("TRUSTED_PROXY_HEADER") or "X-Forwarded-For").upper().replace("-", "_"),
+        "REMOTE_ADDR",
+    ]
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    # More addresses than proxies means the client wrote some: still take the one the
+    # first trusted proxy appended, rather than ignoring the header.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -167,6 +203,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME") or "Safeguarding Children Partnership"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL") or "http://127.0.0.1:8000"
+# Workflow emails (from DEFAULT_FROM_EMAIL, linking to WAGTAILADMIN_BASE_URL) go to the
+# Approvers when a page awaits them, and to its Editor when it is approved or rejected.
+# Administrators are not copied in on every page; they join Approvers if they approve.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_DOCUMENT_MODEL = "documents.ProtocolDocument"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -191,6 +231,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_MB", 25) * 1024 * 102
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.forms.ProtocolDocumentForm"
 DOCUMENT_REVIEW_INTERVAL_MONTHS = env_int("DOCUMENT_REVIEW_INTERVAL_MONTHS", 24)
 DOCUMENT_REVIEW_DUE_SOON_DAYS = env_int("DOCUMENT_REVIEW_DUE_SOON_DAYS", 90)
+PAGE_REVIEW_INTERVAL_MONTHS = env_int("PAGE_REVIEW_INTERVAL_MONTHS", 12)
 
 # External link checks (the check_links command, run nightly): seconds to wait for each
 # answer, connections open at once in all and to one host, and further tries, each after a

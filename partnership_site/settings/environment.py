@@ -57,3 +57,15 @@ def env_list(name, default=()):
     if not value:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_header(name):
+    """A request header and a value, written "Header-Name: value", in the form Django's
+    request.META gives them, e.g. SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"."""
+    header, colon, value = env_str(name).partition(":")
+    if not (colon and header.strip() and value.strip()):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a header and its value, "
+            f"e.g. {name}='X-Forwarded-Proto: https', not {env_str(name)!r}."
+        )
+    return "HTTP_" + header.strip().upper().replace("-", "_"), value.strip()

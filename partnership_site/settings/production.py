@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from partnership_site.logs import logging_config
 
 from .base import *  # noqa: F403
-from .environment import env_bool, env_int, env_list, env_required, env_str
+from .environment import env_bool, env_header, env_int, env_list, env_required, env_str
 
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured(
@@ -49,22 +49,14 @@ WAGTAILADMIN_BASE_URL = env_required(
 MIDDLEWARE = [
     "partnership_site.middleware.RequestIdMiddleware",
     "partnership_site.middleware.HealthCheckMiddleware",
-    "partnership_site.middleware.RequestSizeLimitMiddleware",
     "partnership_site.middleware.SecurityHeadersMiddleware",
     *MIDDLEWARE,  # noqa: F405
 ]
-
-
-def proxy_ssl_header(name):
-    """SECURE_PROXY_SSL_HEADER from "Header-Name: value", e.g. "X-Forwarded-Proto: https"."""
-    header, colon, value = env_str(name).partition(":")
-    if not (colon and header.strip() and value.strip()):
-        raise ImproperlyConfigured(
-            f"The environment variable {name} must be the header your proxy sets on HTTPS "
-            f"requests and its value, e.g. {name}='X-Forwarded-Proto: https', "
-            f"not {env_str(name)!r}."
-        )
-    return "HTTP_" + header.strip().upper().replace("-", "_"), value.strip()
+# After Django's SecurityMiddleware, so that refusals carry the security headers too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "partnership_site.middleware.RequestSizeLimitMiddleware",
+)
 
 
 # HTTPS only. Behind a proxy or load balancer that ends TLS, set SECURE_PROXY_SSL_HEADER to
@@ -72,7 +64,7 @@ def proxy_ssl_header(name):
 # requests): without it every request looks like plain HTTP and is redirected for ever.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 if env_str("SECURE_PROXY_SSL_HEADER"):
-    SECURE_PROXY_SSL_HEADER = proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+    SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
@@ -94,7 +86,6 @@ VIDEO_PLAYER_ORIGINS = "https://www.youtube-nocookie.com https://player.vimeo.co
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "img-src 'self'",
         f"frame-src {VIDEO_PLAYER_ORIGINS}",
         "object-src 'none'",
         "base-uri 'none'",
@@ -137,6 +128,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = logging_config(env_str("LOG_LEVEL") or "INFO")
+AXES_CLIENT_STR_CALLABLE = "partnership_site.logs.axes_client"
 
 # The console backend, base's default, would write reminder emails (names, addresses)
 # into the log.
@@ -147,28 +139,30 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 
-# Uploads in S3-compatible object storage, so that every server sees every file. Documents
-# stay private: they are served through Wagtail's view (WAGTAILDOCS_SERVE_METHOD), never
-# from a public address. The objects take the bucket's own access setting, which must not
-# be public (AWS buckets refuse per-object ACLs by default), and the few direct links (the
-# admin's image thumbnails) are signed and expire.
+# Uploads in S3-compatible object storage, so that every server sees every file. Objects
+# take the bucket's own access setting, which must be private (AWS buckets refuse per-object
+# ACLs by default); the few direct links (the admin's original images) are signed and
+# expire. Documents are served through Wagtail's view (WAGTAILDOCS_SERVE_METHOD), pictures
+# on pages by the site itself (partnership_site.media): visitors never see the bucket.
 if env_str("AWS_STORAGE_BUCKET_NAME"):
+    OBJECT_STORAGE_OPTIONS = {
+        "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        "default_acl": None,
+        "querystring_auth": True,
+        # A replaced document keeps its earlier file (documents.file_history).
+        "file_overwrite": False,
+    }
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
-            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": env_str("AWS_S3_REGION_NAME") or None,
-            "default_acl": None,
-            "querystring_auth": True,
-            # A replaced document keeps its earlier file (documents.file_history).
-            "file_overwrite": False,
-        },
+        "OPTIONS": OBJECT_STORAGE_OPTIONS,
     }
-    CONTENT_SECURITY_POLICY_ADMIN = CONTENT_SECURITY_POLICY_ADMIN.replace(
-        "img-src 'self' data: blob:",
-        f"img-src 'self' data: blob: {env_str('AWS_S3_ENDPOINT_URL') or 'https://*.amazonaws.com'}",
-    )
+    STORAGES["renditions"] = {  # noqa: F405
+        "BACKEND": "partnership_site.storage.SiteServedS3Storage",
+        "OPTIONS": OBJECT_STORAGE_OPTIONS,
+    }
+    WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
 
 # A CDN in front: Wagtail asks it to drop a page's cached copies when the page is
 # published, unpublished or moved.

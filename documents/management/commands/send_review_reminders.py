@@ -1,9 +1,10 @@
-"""Emails each document owner one digest of their documents that are overdue or due soon
+"""Emails each owner one digest of their pages and documents that are overdue or due soon
 for review.
 
-Run daily from cron. Owners get the emails; whoever reads the cron output sees the
-documents that nobody will be reminded about because they have no owner's email. Running
-it twice on one day sends nothing new: each owner's digest is recorded as a ReviewReminder.
+Run daily from cron. Owners get the emails; whoever reads the cron output sees the pages
+and documents that nobody will be reminded about because they have no owner's email.
+Running it twice on one day sends nothing new: each owner's digest is recorded as a
+ReviewReminder.
 """
 
 from collections import defaultdict
@@ -17,44 +18,45 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from documents.models import ProtocolDocument, ReviewReminder, ReviewStatus
+from documents.models import ReviewReminder
+from editorial.review_schedule import needing_review
 
 
 class Command(BaseCommand):
-    help = "Email each document owner a digest of their documents overdue or due soon for review."
+    help = "Email each owner a digest of their pages and documents overdue or due soon for review."
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         by_owner = defaultdict(list)
         unassigned = []
-        for document in ProtocolDocument.objects.needing_review(today):
-            if document.owner_email:
+        for item in needing_review(today):
+            if item.owner_email:
                 # One digest per person, however their address was typed.
-                by_owner[document.owner_email.lower()].append(document)
+                by_owner[item.owner_email.lower()].append(item)
             else:
-                unassigned.append(document)
+                unassigned.append(item)
 
         sent = 0
         for owner_email, owned in sorted(by_owner.items()):
             if self.send_digest(owner_email, owned, today):
                 sent += 1
-                self.stdout.write(f"Reminded {owner_email} about {len(owned)} document(s).")
+                self.stdout.write(f"Reminded {owner_email} about {len(owned)} item(s).")
             else:
                 self.stdout.write(f"Already reminded {owner_email} today.")
 
-        for document in unassigned:
-            status = ReviewStatus(document.review_status).label
-            due = date_format(document.review_due, "j F Y")
+        for item in unassigned:
+            due = date_format(item.review_due, "j F Y")
             self.stdout.write(
-                f"Unassigned (no owner's email): {document.title}: {status}, due {due}."
+                f"Unassigned (no owner's email): {item.title} ({item.type_label}): "
+                f"{item.review_status_label}, due {due}."
             )
 
         self.stdout.write(
             f"Review reminders: {sent} sent, {len(by_owner) - sent} already sent today, "
-            f"{len(unassigned)} unassigned document(s)."
+            f"{len(unassigned)} unassigned item(s)."
         )
 
-    def send_digest(self, owner_email, documents, today):
+    def send_digest(self, owner_email, items, today):
         """Email the owner their digest, unless they have had today's already."""
         with transaction.atomic():
             _, created = ReviewReminder.objects.get_or_create(
@@ -63,14 +65,14 @@ class Command(BaseCommand):
             if not created:
                 return False
             # Still inside the transaction: if sending fails, the record is rolled back
-            # and tomorrow's (or a re-run's) digest includes these documents.
+            # and tomorrow's (or a re-run's) digest includes these items.
             send_mail(
-                subject=digest_subject(documents),
+                subject=digest_subject(items),
                 message=render_to_string(
                     "documents/admin/review_reminder_email.txt",
                     {
-                        "lines": [digest_line(document) for document in documents],
-                        "report_url": admin_url(reverse("document_reviews:report")),
+                        "lines": [digest_line(item) for item in items],
+                        "report_url": admin_url(reverse("review_dates:report")),
                         "site_name": settings.WAGTAIL_SITE_NAME,
                     },
                 ),
@@ -80,18 +82,19 @@ class Command(BaseCommand):
         return True
 
 
-def digest_subject(documents):
-    overdue = sum(document.review_status == ReviewStatus.OVERDUE for document in documents)
-    return f"Documents due for review: {overdue} overdue, {len(documents) - overdue} due soon"
+def digest_subject(items):
+    overdue = sum(item.is_overdue for item in items)
+    return f"Due for review: {overdue} overdue, {len(items) - overdue} due soon"
 
 
-def digest_line(document):
+def digest_line(item):
     return {
-        "title": document.title,
-        "status": ReviewStatus(document.review_status).label,
-        "overdue": document.review_status == ReviewStatus.OVERDUE,
-        "due": date_format(document.review_due, "j F Y"),
-        "url": admin_url(reverse("wagtaildocs:edit", args=[document.pk])),
+        "title": item.title,
+        "type": item.type_label,
+        "status": item.review_status_label,
+        "overdue": item.is_overdue,
+        "due": date_format(item.review_due, "j F Y"),
+        "url": admin_url(item.edit_url),
     }
 
 

@@ -60,6 +60,7 @@ class Command(BaseCommand):
             documents_added = self.ensure_documents(content["documents"])
             self.ensure_procedures(content["procedures"])
             created = self.ensure_pages(content["pages"])
+            self.ensure_review_dates(content["pages"], created)
             if created:
                 self.feature_sections(content["home"]["featured"])
             self.ensure_settings(content["partnership"])
@@ -123,8 +124,24 @@ class Command(BaseCommand):
                     setattr(page, date_field, datetime.date.fromisoformat(page_content[date_field]))
             if "local_guidance_page" in page_content:
                 page.local_guidance_page_id = self.resolve(page_content["local_guidance_page"])
+            set_review_dates(page, page_content["review"])
             page.save_revision().publish()
         return created
+
+    def ensure_review_dates(self, page_contents, created):
+        """Give demo pages made before pages had review dates their dates and owners. A page
+        with any of its own, or with unpublished changes an editor is working on, is left
+        alone."""
+        created_ids = {page.pk for page, _ in created}
+        for page_content in page_contents:
+            page = self.page_at(page_content["path"]).specific
+            if page.pk in created_ids or page.has_unpublished_changes:
+                continue
+            if page.last_reviewed_on or page.owner_team or page.owner_name or page.owner_email:
+                continue
+            set_review_dates(page, page_content["review"])
+            # Published as a revision, so that the next edit starts from these values.
+            page.save_revision().publish()
 
     def feature_sections(self, featured):
         self.home.featured_sections.all().delete()
@@ -259,3 +276,10 @@ class Command(BaseCommand):
                 lambda link: f'<a linktype="page" id="{self.page_at(link.group(1)).pk}">', value
             )
         return value
+
+
+def set_review_dates(page, review):
+    page.last_reviewed_on = datetime.date.fromisoformat(review["last_reviewed_on"])
+    page.review_interval_months = review["review_interval_months"]
+    for field in ("owner_team", "owner_name", "owner_email"):
+        setattr(page, field, review[field])

@@ -1,0 +1,166 @@
+"""The review schedule: every published content page and every protocol document, with its
+review dates and owner, as one list.
+
+Reviewers read it in Reports → Review dates and on their dashboard; owners get the items due
+from send_review_reminders. Pages and documents live in different tables (each page type in
+its own), so the schedule is one query: a UNION of one values() query per table, with the same
+columns, each filtered alike before they are combined.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, Q, TextChoices, Value
+from django.urls import reverse
+from wagtail.models import get_page_models
+
+from documents.models import (
+    RETIRED_STATUSES,
+    DocumentType,
+    ProtocolDocument,
+    ReviewStatus,
+    review_status_expression,
+)
+from pages.models import ContentPage
+
+
+class ReviewKind(TextChoices):
+    PAGE = "page", "Page"
+    DOCUMENT = "document", "Document"
+
+
+COLUMNS = [
+    "kind",
+    "item_id",
+    "title",
+    "item_type",
+    "review_status",
+    "owner_team",
+    "owner_name",
+    "owner_email",
+    "last_reviewed_on",
+    "review_due",
+]
+
+
+def reviewed_page_models():
+    return sorted(
+        (model for model in get_page_models() if issubclass(model, ContentPage)),
+        key=lambda model: model._meta.verbose_name,
+    )
+
+
+def page_type_choices():
+    return [
+        (model._meta.model_name, model._meta.verbose_name.capitalize())
+        for model in reviewed_page_models()
+    ]
+
+
+def item_type_choices():
+    return [*DocumentType.choices, *page_type_choices()]
+
+
+def schedule_parts(today=None):
+    """One values() query per table, with the same columns in the same order, ready to be
+    filtered alike and combined with `combine`."""
+    documents = ProtocolDocument.objects.annotate(
+        kind=Value(ReviewKind.DOCUMENT.value),
+        item_id=F("pk"),
+        item_type=F("document_type"),
+        review_status=review_status_expression(today, retired=Q(status__in=RETIRED_STATUSES)),
+    )
+    # Only published pages: a draft or unpublished page is not read by practitioners.
+    pages = [
+        model.objects.live().annotate(
+            kind=Value(ReviewKind.PAGE.value),
+            item_id=F("pk"),
+            item_type=Value(model._meta.model_name),
+            review_status=review_status_expression(today),
+        )
+        for model in reviewed_page_models()
+    ]
+    return [queryset.values(*COLUMNS).order_by() for queryset in (documents, *pages)]
+
+
+def combine(parts):
+    first, *others = parts
+    # The kind and id tell rows apart: UNION ALL spares the database removing duplicates.
+    return first.union(*others, all=True)
+
+
+def needing_review(today=None):
+    """Pages and documents overdue or due soon, soonest first: what owners are reminded of."""
+    due = [ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON]
+    parts = [part.filter(review_status__in=due) for part in schedule_parts(today)]
+    return [ReviewItem(**row) for row in combine(parts).order_by("review_due", "title", "kind")]
+
+
+def next_due(count, today=None):
+    """The pages and documents in use next due for review."""
+    parts = [
+        part.filter(review_due__isnull=False).exclude(review_status=ReviewStatus.RETIRED)
+        for part in schedule_parts(today)
+    ]
+    rows = combine(parts).order_by("review_due", "title", "kind", "item_id")[:count]
+    return [ReviewItem(**row) for row in rows]
+
+
+def count_by_status(today=None):
+    """{review status: number of pages and documents}, in one query."""
+    parts = [
+        part.values("review_status")
+        .annotate(count=Count("item_id"))
+        .values("review_status", "count")
+        for part in schedule_parts(today)
+    ]
+    counts = dict.fromkeys(ReviewStatus.values, 0)
+    for row in combine(parts):
+        counts[row["review_status"]] += row["count"]
+    return counts
+
+
+@dataclass
+class ReviewItem:
+    """A page or document on the review schedule: one row of the combined query."""
+
+    kind: str
+    item_id: int
+    title: str
+    item_type: str
+    review_status: str
+    owner_team: str
+    owner_name: str
+    owner_email: str
+    last_reviewed_on: date | None
+    review_due: date | None
+
+    @property
+    def is_page(self):
+        return self.kind == ReviewKind.PAGE
+
+    @property
+    def type_label(self):
+        return dict(item_type_choices()).get(self.item_type, self.item_type)
+
+    @property
+    def review_status_label(self):
+        return ReviewStatus(self.review_status).label
+
+    @property
+    def is_overdue(self):
+        return self.review_status == ReviewStatus.OVERDUE
+
+    @property
+    def is_retired(self):
+        return self.review_status == ReviewStatus.RETIRED
+
+    @property
+    def mark_reviewed_url(self):
+        name = "mark_page_reviewed" if self.is_page else "mark_document_reviewed"
+        return reverse(f"review_dates:{name}", args=[self.item_id])
+
+    @property
+    def edit_url(self):
+        name = "wagtailadmin_pages:edit" if self.is_page else "wagtaildocs:edit"
+        return reverse(name, args=[self.item_id])

@@ -1,0 +1,106 @@
+"""The whole editorial path in a real browser: an Editor logs in, edits a guidance page and
+submits it; an Approver logs in and approves it; an anonymous reader then sees the change.
+
+The live server reads the database the whole run shares (tests/browser/conftest.py), so
+what this test needs is committed, not made inside a test transaction, and removed again
+afterwards: the page it edits is its own, not a demo page other tests read.
+"""
+
+import pytest
+from axes.models import AccessAttempt, AccessLog
+from django.contrib.auth import get_user_model
+from wagtail.models import PageLogEntry
+
+from pages.models import GuidancePage, SectionPage
+from tests.editorial import APPROVERS, EDITORS, staff_member
+
+from .browsing import Tab
+
+PASSWORD = "a long password for the browser test"
+OLD_SUMMARY = "How to share information about a child, and with whom."
+NEW_SUMMARY = "How to share information about a child safely, lawfully and quickly."
+
+
+@pytest.fixture
+def guidance_page(django_db_blocker):
+    with django_db_blocker.unblock():
+        section = SectionPage.objects.get(slug="people-working-with-children")
+        page = GuidancePage(
+            title="Information sharing",
+            slug="information-sharing-browser-test",
+            search_description=OLD_SUMMARY,
+        )
+        section.add_child(instance=page)
+        page.save_revision().publish()
+    yield page
+    with django_db_blocker.unblock():
+        # Revisions and workflow states go with the page; its log entries would not.
+        PageLogEntry.objects.filter(page_id=page.pk).delete()
+        GuidancePage.objects.get(pk=page.pk).delete()
+
+
+@pytest.fixture
+def staff(django_db_blocker):
+    with django_db_blocker.unblock():
+        users = {
+            "editor": staff_member("browser-editor", EDITORS, password=PASSWORD),
+            "approver": staff_member("browser-approver", APPROVERS, password=PASSWORD),
+        }
+    yield users
+    with django_db_blocker.unblock():
+        usernames = [user.username for user in users.values()]
+        AccessAttempt.objects.filter(username__in=usernames).delete()
+        AccessLog.objects.filter(username__in=usernames).delete()
+        get_user_model().objects.filter(username__in=usernames).delete()
+
+
+def log_in(tab, user, next_path):
+    tab.open(f"/admin/login/?next={next_path}")
+    tab.page.get_by_label("Username").fill(user.username)
+    tab.page.get_by_label("Password").fill(PASSWORD)
+    tab.page.get_by_role("button", name="Sign in").click()
+    tab.page.wait_for_url(f"**{next_path}")
+
+
+@pytest.fixture
+def server_database(django_db_blocker):
+    """The live server's requests reach the database: outside any test transaction, so
+    everything they write is committed (and cleaned up by the fixtures above)."""
+    with django_db_blocker.unblock():
+        yield
+
+
+def test_an_editors_change_reaches_readers_once_an_approver_approves(
+    browser, site_url, guidance_page, staff, server_database
+):
+    edit_path = f"/admin/pages/{guidance_page.pk}/edit/"
+    editor = Tab(browser, site_url)
+    approver = Tab(browser, site_url)
+    reader = Tab(browser, site_url)
+    try:
+        log_in(editor, staff["editor"], edit_path)
+        editor.page.get_by_role("textbox", name="Summary").fill(NEW_SUMMARY)
+        editor.page.get_by_role("button", name="More actions").click()
+        editor.page.get_by_role("button", name="Submit to Partnership approval").click()
+        editor.page.wait_for_url("**/admin/pages/*/")
+        assert "has been submitted for moderation" in editor.page.content()
+
+        reader.open(guidance_page.url)
+        assert reader.page.get_by_text(OLD_SUMMARY).is_visible()
+        assert reader.page.get_by_text(NEW_SUMMARY).count() == 0
+
+        log_in(approver, staff["approver"], edit_path)
+        approver.page.get_by_role("button", name="More actions").click()
+        approver.page.get_by_role("button", name="Approve and Publish", exact=True).click()
+        approver.page.wait_for_url("**/admin/pages/*/")
+        approved = GuidancePage.objects.get(pk=guidance_page.pk)
+        assert not approved.workflow_in_progress
+        assert approved.live and not approved.has_unpublished_changes
+
+        reader.open(guidance_page.url)
+        assert reader.page.get_by_text(NEW_SUMMARY).is_visible()
+        assert reader.page.get_by_text(OLD_SUMMARY).count() == 0
+        assert not (editor.errors or approver.errors or reader.errors)
+    finally:
+        for tab in (editor, approver, reader):
+            tab.close()

@@ -1,0 +1,162 @@
+"""The audit log (Reports → Site history) records who submitted, approved and published a
+page, who replaced a document's file and why, and who recorded a review; staff narrow it
+by action, user and date."""
+
+import csv
+import datetime
+import html
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import ModelLogEntry, PageLogEntry
+
+from documents.sample_files import make_pdf
+from tests.editorial import APPROVERS, EDITORS, REVIEWERS, logged_in, staff_member
+from tests.factories import create_document
+from tests.test_partnership_approval import act, submit
+
+pytestmark = pytest.mark.django_db
+
+SITE_HISTORY = reverse("wagtailadmin_reports:site_history")
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def editor():
+    return staff_member("editor", EDITORS)
+
+
+@pytest.fixture
+def approver():
+    return staff_member("approver", APPROVERS)
+
+
+def history(client, **filters):
+    """Site history as its CSV export: one {heading: value} per entry, newest first."""
+    response = client.get(SITE_HISTORY, {**filters, "export": "csv"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+def filter_choices(client):
+    return html.unescape(client.get(SITE_HISTORY).content.decode())
+
+
+def replace_file(client, document, note):
+    return client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {
+            "title": document.title,
+            "collection": document.collection_id,
+            "document_type": document.document_type,
+            "audience": document.audience,
+            "dated_event": document.dated_event,
+            "status": document.status,
+            "review_interval_months": document.review_interval_months,
+            "library_order": document.library_order,
+            "file": SimpleUploadedFile("new version.pdf", make_pdf("New version", pages=3)),
+            "change_note": note,
+        },
+    )
+
+
+def test_submission_approval_and_publishing_are_logged(guidance_page, editor, approver):
+    since = timezone.now()
+    submit(editor, guidance_page)
+    act(approver, guidance_page, "approve")
+
+    entries = PageLogEntry.objects.filter(page=guidance_page, timestamp__gte=since)
+    by_action = {entry.action: entry.user for entry in entries}
+    assert by_action["wagtail.workflow.start"] == editor
+    assert by_action["wagtail.workflow.approve"] == approver
+    assert by_action["wagtail.publish"] == approver
+
+
+def test_staff_filter_the_history_by_action_user_and_date(guidance_page, editor, approver):
+    submit(editor, guidance_page)
+    act(approver, guidance_page, "approve")
+    client = logged_in(approver)
+
+    approvals = history(client, action="wagtail.workflow.approve")
+    assert [(row["Name"], row["User"]) for row in approvals] == [
+        (guidance_page.title, approver.get_full_name() or approver.get_username())
+    ]
+    assert approvals[0]["Action type"] == "Workflow: approve task"
+
+    by_editor = history(client, user=editor.pk)
+    assert by_editor
+    assert {row["Action type"] for row in by_editor} >= {"Workflow: start"}
+    assert all(row["User"] == editor.first_name for row in by_editor)
+
+    assert history(client, action="wagtail.publish", timestamp_from=TODAY.isoformat())
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    assert not history(client, action="wagtail.publish", timestamp_from=tomorrow.isoformat())
+
+
+def test_a_replaced_document_file_is_logged_with_its_reason(editor, approver):
+    document = create_document("Escalation protocol")
+    previous = document.filename
+    client = logged_in(editor)
+    response = replace_file(client, document, "Adds the new escalation contacts.")
+    assert response.status_code == 302
+    document.refresh_from_db()
+
+    entry = ModelLogEntry.objects.get(action="documents.file_replaced")
+    assert entry.object_id == str(document.pk)
+    assert entry.user == editor
+    assert entry.data == {
+        "previous_file": previous,
+        "new_file": document.filename,
+        "change_note": "Adds the new escalation contacts.",
+    }
+
+    for viewer in (editor, approver):
+        client = logged_in(viewer)
+        assert "Replace document file" in filter_choices(client)
+        [row] = history(client, action="documents.file_replaced")
+        assert row["Name"] == "Escalation protocol"
+        assert row["User"] == "Editor"
+    page = logged_in(approver).get(SITE_HISTORY, {"action": "documents.file_replaced"})
+    listed = html.unescape(page.content.decode())
+    assert (
+        f"Replaced the file {previous} with {document.filename}: "
+        "Adds the new escalation contacts." in listed
+    )
+
+
+def test_a_document_saved_without_a_new_file_logs_no_replacement(editor):
+    document = create_document("Escalation protocol")
+    response = logged_in(editor).post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {
+            "title": "Escalation protocol (2026)",
+            "collection": document.collection_id,
+            "document_type": document.document_type,
+            "audience": document.audience,
+            "dated_event": document.dated_event,
+            "status": document.status,
+            "review_interval_months": document.review_interval_months,
+            "library_order": document.library_order,
+        },
+    )
+    assert response.status_code == 302
+    assert not ModelLogEntry.objects.filter(action="documents.file_replaced").exists()
+
+
+def test_document_reviews_are_logged_and_filterable(editor):
+    document = create_document("Escalation protocol")
+    reviewer = staff_member("reviewer", REVIEWERS)
+    response = logged_in(reviewer).post(
+        reverse("review_dates:mark_document_reviewed", args=[document.pk]),
+        {"reviewed_on": TODAY.isoformat(), "outcome": "no_changes", "note": "Still right."},
+    )
+    assert response.status_code == 302
+
+    client = logged_in(editor)
+    assert "Record document review" in filter_choices(client)
+    [row] = history(client, action="documents.review_recorded")
+    assert (row["Name"], row["User"]) == ("Escalation protocol", "Reviewer")

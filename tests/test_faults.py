@@ -1,0 +1,123 @@
+"""The running site (tests/production_server.py) when what it depends on fails: database
+connections dropped while requests flow, the database refusing connections, Redis stopped.
+It must keep answering, never hang, and recover by itself, without a restart."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from partnership_site.cache import ResilientRedisCache
+from tests.production_server import Client, RedisServer, Server, production_site
+
+SECTION = "/people-working-with-children/"
+# gunicorn's workers × threads in these tests (WEB_CONCURRENCY, GUNICORN_THREADS).
+REQUESTS_AT_ONCE = 4
+
+
+@pytest.fixture(scope="module")
+def site(request):
+    return production_site(request.config)
+
+
+@pytest.fixture(scope="module")
+def redis(site):
+    redis = RedisServer(site.root / "redis-faults")
+    yield redis
+    redis.stop()
+
+
+@pytest.fixture(scope="module")
+def server(site, redis):
+    server = Server(site, "faults", REDIS_URL=redis.url)
+    yield server
+    server.stop()
+
+
+def workers_started(server):
+    return [e for e in server.log_entries() if e["message"].startswith("Booting worker")]
+
+
+def search(server, words):
+    """An uncached page that needs the database: each search is a new address."""
+    try:
+        response = Client(server).get(f"/search/?q={words}", timeout=10)
+    except requests.RequestException as error:
+        return error
+    return response.status_code
+
+
+def test_dropped_database_connections_fail_at_most_the_requests_in_flight(site, server):
+    workers = workers_started(server)
+    dropped = 0
+    with ThreadPoolExecutor(max_workers=REQUESTS_AT_ONCE) as pool:
+        outcomes = pool.map(lambda n: search(server, f"safeguarding {n}"), range(150))
+        for _ in range(3):
+            time.sleep(0.4)
+            dropped += site.database.drop_connections()
+        outcomes = list(outcomes)
+
+    assert dropped, "no connection was open to drop"
+    # Every request was answered in time: none hung or was cut off.
+    assert all(isinstance(outcome, int) for outcome in outcomes), outcomes
+    failed = [status for status in outcomes if status != 200]
+    assert set(failed) <= {500}
+    assert len(failed) <= 3 * REQUESTS_AT_ONCE
+    # Recovered, by the same workers.
+    assert [search(server, f"recovered {n}") for n in range(8)] == [200] * 8
+    assert workers_started(server) == workers
+
+
+def test_while_the_database_refuses_connections_cached_pages_are_still_served(site, server):
+    visitor = Client(server)
+    visitor.get(SECTION)
+    assert visitor.get(SECTION).headers["X-Page-Cache"] == "hit"
+
+    site.database.allow_connections(False)
+    try:
+        site.database.drop_connections()
+        started = time.monotonic()
+        health = visitor.get("/healthz")
+        assert (health.status_code, health.text) == (503, "unavailable")
+        assert time.monotonic() - started < 5
+        assert visitor.get(SECTION).status_code == 200
+
+        failed = visitor.get("/search/?q=outage")
+        assert failed.status_code == 500
+        assert "Sorry, there is a problem with the service" in failed.text
+        for detail in ("Traceback", "OperationalError", "psycopg", site.database.name):
+            assert detail not in failed.text
+        assert failed.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    finally:
+        site.database.allow_connections(True)
+
+    assert visitor.get("/healthz").status_code == 200
+    assert visitor.get("/search/?q=outage").status_code == 200
+
+
+def test_while_redis_is_stopped_pages_are_rendered_from_the_database(server, redis):
+    visitor = Client(server)
+    visitor.get(SECTION)
+    assert visitor.get(SECTION).headers["X-Page-Cache"] == "hit"
+
+    redis.stop()
+    try:
+        for path in (SECTION, "/", "/search/?q=neglect"):
+            response = visitor.get(path, timeout=5)
+            assert response.status_code == 200, path
+            assert response.headers["X-Page-Cache"] == "miss", path
+        # Staff can still sign in: sessions live in the database too.
+        editor = Client(server)
+        editor.log_in()
+        assert editor.get("/admin/").status_code == 200
+    finally:
+        redis.start()
+    warnings = [e for e in server.log_entries() if e["logger"] == "partnership_site.cache"]
+    assert warnings[0]["level"] == "WARNING"
+    assert "Redis is unavailable" in warnings[0]["message"]
+
+    # Back in use once each server thread's pause is over.
+    time.sleep(ResilientRedisCache.retry_after_seconds)
+    visitor.get(SECTION)
+    assert visitor.get(SECTION).headers["X-Page-Cache"] == "hit"

