@@ -23,9 +23,9 @@ from pathlib import Path
 DOCUMENT_COUNT = 5_000
 RUNS = 10
 PAGES = [
-    ("Review report (admin)", "/admin/reports/document-review-dates/"),
-    ("Review report, overdue only", "/admin/reports/document-review-dates/?review_status=overdue"),
-    ("Review report as XLSX (every document)", "/admin/reports/document-review-dates/?export=xlsx"),
+    ("Review report (admin)", "/admin/reports/review-dates/"),
+    ("Review report, overdue only", "/admin/reports/review-dates/?review_status=overdue"),
+    ("Review report as XLSX (every document)", "/admin/reports/review-dates/?export=xlsx"),
     ("Document library (public)", "/people-working-with-children/local-protocols-and-guidance/"),
 ]
 

@@ -148,7 +148,8 @@ class ContentPage(BasePage):
 
 
 class PageReview(RecordedReview):
-    """One review of a content page, recorded by a reviewer: the page's review history."""
+    """One review of a content page, recorded by a reviewer from Reports → Review dates.
+    Reviewers see the page's earlier reviews when they record the next one."""
 
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="reviews")
 

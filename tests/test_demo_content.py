@@ -134,3 +134,27 @@ def test_the_procedures_gateway_is_seeded():
     page = ProceduresPage.objects.get()
     assert page.procedures_updated_on == update.published_on
     assert page.local_guidance_page.slug == "local-protocols-and-guidance"
+
+
+def test_demo_pages_have_review_dates_and_owners_some_overdue():
+    pages = [page for page in Page.objects.live().specific() if hasattr(page, "review_due")]
+    assert len(pages) == len(EXPECTED_TREE) - 1
+    assert all(page.last_reviewed_on and page.review_due and page.owner_email for page in pages)
+    statuses = {page.review_status_on() for page in pages}
+    assert {ReviewStatus.OVERDUE, ReviewStatus.CURRENT} <= statuses
+
+
+def test_demo_load_gives_review_dates_only_to_pages_without_any():
+    undated = Page.objects.get(slug="whats-new").specific
+    type(undated).objects.filter(pk=undated.pk).update(
+        last_reviewed_on=None, review_due=None, owner_team="", owner_name="", owner_email=""
+    )
+    owned = Page.objects.get(slug="contextual-safeguarding").specific
+    owned.owner_email = "new.owner@example.org"
+    owned.save_revision().publish()
+
+    call_command("load_demo_content", verbosity=0)
+    undated.refresh_from_db()
+    owned.refresh_from_db()
+    assert undated.last_reviewed_on and undated.owner_email == "business.unit@example.org"
+    assert owned.owner_email == "new.owner@example.org"

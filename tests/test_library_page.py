@@ -137,8 +137,7 @@ def test_superseded_document_points_to_its_replacement(client):
     assert "This document has been replaced" in entry
     assert (
         f'<a href="{LIBRARY}{old.superseded_by_id}/">'
-        "Resolving Professional Differences Protocol</a>"
-        in entry
+        "Resolving Professional Differences Protocol</a>" in entry
     )
 
 
@@ -183,7 +182,9 @@ def test_entries_have_their_own_canonical_address_and_share_title(client):
     rpd = ProtocolDocument.objects.get(title="Resolving Professional Differences Protocol")
     html = client.get(f"{LIBRARY}{rpd.pk}/").content.decode()
     assert f'<link rel="canonical" href="http://localhost{LIBRARY}{rpd.pk}/">' in html
-    assert '<meta property="og:title" content="Resolving Professional Differences Protocol">' in html
+    assert (
+        '<meta property="og:title" content="Resolving Professional Differences Protocol">' in html
+    )
     assert f'<meta name="description" content="{rpd.summary.replace(chr(39), "&#x27;")}">' in html
 
 
