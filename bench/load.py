@@ -1,7 +1,8 @@
 """Requests per second and latency of the public site under gunicorn, against the ceiling.
 
-Builds a throw-away site (demo content, production settings), serves it with gunicorn as
-production does (gunicorn.conf.py: 2 workers of 4 threads) on 127.0.0.1, and loads each URL
+Builds a throw-away site (demo content, production settings), serves it with production's
+gunicorn.conf.py but 2 sync workers (the setting the targets are measured in) on
+127.0.0.1, and loads each URL
 with wrk for a few seconds: first with the anonymous page cache on, then off. A minimal
 Django view on the same server settings is the ceiling; the ratio to it is what the targets
 are set against (cached pages at least 50 %, uncached at least 8 %).
@@ -54,7 +55,19 @@ def build_site(env):
 
 def serve(env, port):
     server = subprocess.Popen(
-        [GUNICORN, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+        [
+            GUNICORN,
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--worker-class",
+            "sync",
+            "--threads",
+            "1",
+            "--workers",
+            "2",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -148,7 +161,7 @@ def main():
         )
     database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     print(
-        f"({database}, gunicorn 2 workers × 4 threads, "
+        f"({database}, gunicorn 2 sync workers, "
         f"wrk {args.connections} connections, {args.seconds} s each)"
     )
     sys.stdout.flush()

@@ -114,7 +114,7 @@ class SiteLookupMiddleware:
     """Remembers each host's Wagtail site, with its home page, while the content version
     stays the same. Every page request otherwise starts with two queries whose answers
     rarely change: the site for the host, then the home page's own fields (Wagtail routes
-    from it). Server processes handle one request at a time, so sharing is safe."""
+    from it). Requests only read these objects, so threads of one process can share them."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -282,8 +283,8 @@ class Server:
             **site.environment,
             **settings,
             "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{self.port}",
-            # A browser on this machine talks plain HTTP to 127.0.0.1, as no proxy adds the
-            # X-Forwarded-Proto header to its requests' origin.
+            # The browser tests' forms come from the server's own address, over plain HTTP,
+            # while their X-Forwarded-Proto header makes Django expect an HTTPS origin.
             "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{self.port}",
             "HTTP_PROXY": NOWHERE,
             "HTTPS_PROXY": NOWHERE,
@@ -294,9 +295,18 @@ class Server:
         }
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [SCRIPT], cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+                [SCRIPT],
+                cwd=ROOT,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-        self._wait_until_healthy()
+        try:
+            self._wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_until_healthy(self):
         deadline = time.monotonic() + 120
@@ -309,16 +319,17 @@ class Server:
             except requests.RequestException:
                 pass
             time.sleep(0.2)
-        self.stop()
         pytest.fail(f"gunicorn did not answer within 2 minutes:\n{self.log.read_text()}")
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
     def stop(self):
+        # SIGINT: gunicorn's quick shutdown (SIGTERM would wait for idle keep-alive
+        # connections), to the script's whole process group in case it is still installing.
         if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=40)
+            os.killpg(self.process.pid, signal.SIGINT)
+        self.process.wait(timeout=40)
 
     def log_entries(self):
         """The JSON lines of the server's log so far."""
