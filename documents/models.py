@@ -92,6 +92,46 @@ def review_status_on(review_due, today=None):
     return ReviewStatus.CURRENT
 
 
+class ReviewSchedule(models.Model):
+    """When a piece of local guidance was last reviewed, when it is next due, and who owns
+    it. Protocol documents and content pages share it, so reviewers see both in one report
+    and owners get one digest. Each model declares `review_interval_months` with its own
+    default interval."""
+
+    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    review_due_override = models.DateField(
+        "next review due (set by hand)",
+        null=True,
+        blank=True,
+        help_text="Leave blank to work it out from the last review and the interval.",
+    )
+    review_due = models.DateField("next review due", null=True, editable=False, db_index=True)
+    owner_team = models.CharField("owning team", max_length=120, blank=True)
+    owner_name = models.CharField("owner", max_length=120, blank=True)
+    owner_email = models.EmailField(
+        "owner's email", blank=True, help_text="Review reminders are sent here."
+    )
+
+    class Meta:
+        abstract = True
+
+    def review_basis(self):
+        """The date the review interval counts from."""
+        return self.last_reviewed_on
+
+    def compute_review_due(self):
+        """The override if set; otherwise the interval after the review basis."""
+        if self.review_due_override:
+            return self.review_due_override
+        basis = self.review_basis()
+        if basis is None:
+            return None
+        return add_months(basis, self.review_interval_months)
+
+    def review_status_on(self, today=None):
+        return review_status_on(self.review_due, today)
+
+
 class ProtocolDocumentQuerySet(DocumentQuerySet):
     def in_use(self):
         """Documents practitioners should find: current ones and those under review."""
@@ -140,7 +180,7 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
         )
 
 
-class ProtocolDocument(AbstractDocument):
+class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (AbstractDocument.__str__)
     """A local protocol or guidance file the partnership publishes for practitioners.
 
     Partnership staff upload and edit it in the Wagtail admin; practitioners find it in the
@@ -163,21 +203,11 @@ class ProtocolDocument(AbstractDocument):
         help_text="Readers see e.g. 'Reviewed April 2021'.",
     )
     dated_event_on = models.DateField("date", null=True, blank=True)
-    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
     review_interval_months = models.PositiveSmallIntegerField(
         "review every (months)",
         default=default_review_interval,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
-    review_due_override = models.DateField(
-        "next review due (set by hand)",
-        null=True,
-        blank=True,
-        help_text="Leave blank to work it out from the last review and the interval.",
-    )
-    review_due = models.DateField("next review due", null=True, editable=False, db_index=True)
-    owner_team = models.CharField("owning team", max_length=120, blank=True)
-    owner_name = models.CharField("owner", max_length=120, blank=True)
     owner_email = models.EmailField("owner's email", blank=True)
     former_titles = models.TextField(
         "previously known as", blank=True, help_text="Earlier titles, one per line."
@@ -246,20 +276,14 @@ class ProtocolDocument(AbstractDocument):
             kwargs["update_fields"] = {*update_fields, "review_due"}
         super().save(*args, **kwargs)
 
-    def compute_review_due(self):
-        """The override if set; otherwise the interval after the last review, or after the
-        dated event (a publication or update is also a check of the content)."""
-        if self.review_due_override:
-            return self.review_due_override
-        basis = self.last_reviewed_on or self.dated_event_on
-        if basis is None:
-            return None
-        return add_months(basis, self.review_interval_months)
+    def review_basis(self):
+        # A publication or update is also a check of the content.
+        return self.last_reviewed_on or self.dated_event_on
 
     def review_status_on(self, today=None):
         if self.status in RETIRED_STATUSES:
             return ReviewStatus.RETIRED
-        return review_status_on(self.review_due, today)
+        return super().review_status_on(today)
 
     @property
     def is_review_overdue(self):

@@ -12,8 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
 from wagtail.search import index
 
-from documents.models import ProtocolDocument, RecordedReview, review_status_on
-from documents.review_dates import add_months
+from documents.models import ProtocolDocument, RecordedReview, ReviewSchedule
 from procedures.models import ConsortiumPartnership, ProcedureLink
 
 from .blocks import RICH_TEXT_FEATURES, GuidanceBodyBlock
@@ -44,7 +43,7 @@ def default_page_review_interval():
 RECORDED_REVIEW_FIELDS = ("last_reviewed_on", "review_due_override")
 
 
-class ContentPage(BasePage):
+class ContentPage(BasePage, ReviewSchedule):
     """Every page below the home page. Its summary is Wagtail's own meta description
     field, moved to the content tab and required: listings and search results can then
     show it without loading each page's own table.
@@ -54,23 +53,10 @@ class ContentPage(BasePage):
     Review dates, record reviews there, and owners get reminders (send_review_reminders).
     """
 
-    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
     review_interval_months = models.PositiveSmallIntegerField(
         "review every (months)",
         default=default_page_review_interval,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
-    )
-    review_due_override = models.DateField(
-        "next review due (set by hand)",
-        null=True,
-        blank=True,
-        help_text="Leave blank to work it out from the last review and the interval.",
-    )
-    review_due = models.DateField("next review due", null=True, editable=False, db_index=True)
-    owner_team = models.CharField("owning team", max_length=120, blank=True)
-    owner_name = models.CharField("owner", max_length=120, blank=True)
-    owner_email = models.EmailField(
-        "owner's email", blank=True, help_text="Review reminders are sent here."
     )
 
     base_form_class = ContentPageForm
@@ -112,17 +98,6 @@ class ContentPage(BasePage):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "review_due"}
         return super().save(*args, **kwargs)
-
-    def compute_review_due(self):
-        """The override if set; otherwise the interval after the last review."""
-        if self.review_due_override:
-            return self.review_due_override
-        if self.last_reviewed_on is None:
-            return None
-        return add_months(self.last_reviewed_on, self.review_interval_months)
-
-    def review_status_on(self, today=None):
-        return review_status_on(self.review_due, today)
 
     def with_content_json(self, content):
         # A review recorded after a draft was saved must survive the draft's publication.
