@@ -5,6 +5,7 @@ from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from pages.models import GuidancePage, HomePage, SectionPage
+from tests.editorial import APPROVERS, EDITORS, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
 
 
@@ -65,3 +66,15 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def editor(db):
+    """A member of Editors: writes and submits, cannot publish."""
+    return staff_member("editor", EDITORS)
+
+
+@pytest.fixture
+def approver(db):
+    """A member of Approvers: approves and publishes."""
+    return staff_member("approver", APPROVERS)

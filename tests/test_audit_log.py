@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from documents.sample_files import make_pdf
-from tests.editorial import APPROVERS, EDITORS, REVIEWERS, logged_in, staff_member
+from tests.editorial import REVIEWERS, logged_in, staff_member
 from tests.factories import create_document
 from tests.test_partnership_approval import act, submit
 
@@ -22,16 +22,6 @@ pytestmark = pytest.mark.django_db
 
 SITE_HISTORY = reverse("wagtailadmin_reports:site_history")
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def editor():
-    return staff_member("editor", EDITORS)
-
-
-@pytest.fixture
-def approver():
-    return staff_member("approver", APPROVERS)
 
 
 def history(client, **filters):

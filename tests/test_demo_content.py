@@ -13,6 +13,7 @@ from procedures.models import (
     ProcedureUpdate,
 )
 from sitewide.models import PartnershipSettings
+from tests.test_procedures_page import PARTNERSHIPS
 
 pytestmark = pytest.mark.django_db
 
@@ -104,20 +105,7 @@ def test_documents_carry_the_seeds_titles_and_dates():
 
 
 def test_the_procedures_gateway_is_seeded():
-    assert list(ConsortiumPartnership.objects.values_list("name", flat=True)) == [
-        "Devon",
-        "Plymouth",
-        "Cornwall",
-        "Torbay",
-        "Somerset",
-        "South Gloucestershire",
-        "Wiltshire",
-        "Bath and North East Somerset",
-        "North Somerset",
-        "Swindon",
-        "Gloucestershire",
-        "Bristol",
-    ]
+    assert list(ConsortiumPartnership.objects.values_list("name", flat=True)) == PARTNERSHIPS
     assert ConsortiumPartnership.objects.get(is_this_partnership=True).name == "North Somerset"
     assert all(
         link.url.startswith("https://www.proceduresonline.com/swcpp/")

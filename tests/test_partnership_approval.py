@@ -14,7 +14,6 @@ from wagtail.models import Page, Workflow, WorkflowState
 from pages.models import ContentPage
 from tests.editorial import (
     APPROVERS,
-    EDITORS,
     edit_url,
     guidance_page_form,
     logged_in,
@@ -31,16 +30,6 @@ def page_cache_on():
     """Anonymous pages cached as in production: approval must reach them all the same."""
     with override_settings(PAGE_CACHE_SECONDS=600):
         yield
-
-
-@pytest.fixture
-def editor():
-    return staff_member("editor", EDITORS)
-
-
-@pytest.fixture
-def approver():
-    return staff_member("approver", APPROVERS)
 
 
 def public_text(client, page):

@@ -15,12 +15,9 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from pages.models import GuidancePage
 from tests.editorial import (
-    APPROVERS,
-    EDITORS,
     edit_url,
     guidance_page_form,
     logged_in,
-    staff_member,
 )
 from tests.test_partnership_approval import act
 
@@ -35,16 +32,6 @@ def page_cache_on():
     """Anonymous pages cached as in production: the command must reach them too."""
     with override_settings(PAGE_CACHE_SECONDS=600):
         yield
-
-
-@pytest.fixture
-def editor():
-    return staff_member("editor", EDITORS)
-
-
-@pytest.fixture
-def approver():
-    return staff_member("approver", APPROVERS)
 
 
 def admin_datetime(moment):
