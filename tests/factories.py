@@ -1,6 +1,8 @@
 """Protocol documents with real files, for tests."""
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from wagtail.models import Collection
 
 from documents.models import ProtocolDocument
@@ -38,3 +40,29 @@ def bulk_create_documents(count, **fields):
     for document in documents:
         document.review_due = document.compute_review_due()
     return ProtocolDocument.objects.bulk_create(documents)
+
+
+def document_edit_data(document, **changes):
+    """The admin edit form's fields for a document as it stands, with `changes`."""
+    data = {
+        "title": document.title,
+        "collection": document.collection_id,
+        "summary": document.summary,
+        "document_type": document.document_type,
+        "audience": document.audience,
+        "dated_event": document.dated_event,
+        "status": document.status,
+        "review_interval_months": document.review_interval_months,
+        "library_order": document.library_order,
+        "change_note": "",
+    }
+    data.update(changes)
+    return data
+
+
+def replace_file(client, document, name, content, note):
+    """Replace a document's file through the admin edit form, as staff do."""
+    return client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        document_edit_data(document, file=SimpleUploadedFile(name, content), change_note=note),
+    )

@@ -8,14 +8,13 @@ import html
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from documents.sample_files import make_pdf
 from tests.editorial import REVIEWERS, logged_in, staff_member
-from tests.factories import create_document
+from tests.factories import create_document, replace_file
 from tests.test_partnership_approval import act, submit
 
 pytestmark = pytest.mark.django_db
@@ -34,24 +33,6 @@ def history(client, **filters):
 
 def filter_choices(client):
     return html.unescape(client.get(SITE_HISTORY).content.decode())
-
-
-def replace_file(client, document, note):
-    return client.post(
-        reverse("wagtaildocs:edit", args=[document.pk]),
-        {
-            "title": document.title,
-            "collection": document.collection_id,
-            "document_type": document.document_type,
-            "audience": document.audience,
-            "dated_event": document.dated_event,
-            "status": document.status,
-            "review_interval_months": document.review_interval_months,
-            "library_order": document.library_order,
-            "file": SimpleUploadedFile("new version.pdf", make_pdf("New version", pages=3)),
-            "change_note": note,
-        },
-    )
 
 
 def test_submission_approval_and_publishing_are_logged(guidance_page, editor, approver):
@@ -91,7 +72,13 @@ def test_a_replaced_document_file_is_logged_with_its_reason(editor, approver):
     document = create_document("Escalation protocol")
     previous = document.filename
     client = logged_in(editor)
-    response = replace_file(client, document, "Adds the new escalation contacts.")
+    response = replace_file(
+        client,
+        document,
+        "new version.pdf",
+        make_pdf("New version", pages=3),
+        "Adds the new escalation contacts.",
+    )
     assert response.status_code == 302
     document.refresh_from_db()
 

@@ -1,12 +1,11 @@
 """Replacing a document's file keeps its address and the old file."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents.models import DocumentFileVersion, ProtocolDocument
 from documents.sample_files import make_docx, make_pdf
-from tests.factories import create_document
+from tests.factories import create_document, replace_file
 
 pytestmark = pytest.mark.django_db
 
@@ -20,36 +19,12 @@ def staff(client, django_user_model):
     return user
 
 
-def edit_data(document, **changes):
-    data = {
-        "title": document.title,
-        "collection": document.collection_id,
-        "summary": document.summary,
-        "document_type": document.document_type,
-        "audience": document.audience,
-        "dated_event": document.dated_event,
-        "status": document.status,
-        "review_interval_months": document.review_interval_months,
-        "library_order": document.library_order,
-        "change_note": "",
-    }
-    data.update(changes)
-    return data
-
-
-def replace(client, document, name, content, note):
-    return client.post(
-        reverse("wagtaildocs:edit", args=[document.pk]),
-        edit_data(document, file=SimpleUploadedFile(name, content), change_note=note),
-    )
-
-
 def test_replacing_keeps_the_url_and_the_old_file(client, staff):
     document = create_document("Strategy discussions guidance", pages=2)
     old_url, old_content = document.url, document.file.read()
     document.file.close()
 
-    response = replace(
+    response = replace_file(
         client,
         document,
         "strategy v2.pdf",
@@ -76,7 +51,7 @@ def test_replacing_keeps_the_url_and_the_old_file(client, staff):
 def test_a_replacement_needs_a_note_and_changes_nothing_without_one(client, staff):
     document = create_document("Private fostering guide")
     before = (document.file.name, document.file_hash)
-    response = replace(client, document, "new.pdf", make_pdf("New"), "")
+    response = replace_file(client, document, "new.pdf", make_pdf("New"), "")
     assert response.status_code == 200
     assert "Say briefly what changed in the new file." in str(response.context["form"].errors)
     document.refresh_from_db()
@@ -87,7 +62,9 @@ def test_a_replacement_needs_a_note_and_changes_nothing_without_one(client, staf
 def test_an_old_address_redirects_when_the_format_changed(client, staff):
     document = create_document("Neglect screening tool")
     old_url = document.url
-    replace(client, document, "tool.docx", make_docx("Neglect screening tool"), "Now a Word form.")
+    replace_file(
+        client, document, "tool.docx", make_docx("Neglect screening tool"), "Now a Word form."
+    )
     document.refresh_from_db()
     assert document.url == old_url.replace(".pdf", ".docx")
     response = client.get(old_url)
@@ -97,7 +74,7 @@ def test_an_old_address_redirects_when_the_format_changed(client, staff):
 
 def test_readers_see_the_change_history_on_the_entry(client, staff):
     document = create_document("Escalation guidance")
-    replace(client, document, "v2.pdf", make_pdf("v2"), "Updated the contact numbers.")
+    replace_file(client, document, "v2.pdf", make_pdf("v2"), "Updated the contact numbers.")
     client.logout()
     html = client.get(f"{LIBRARY}{document.pk}/").content.decode()
     assert "Changes to this document" in html
@@ -106,7 +83,7 @@ def test_readers_see_the_change_history_on_the_entry(client, staff):
 
 def test_staff_can_retrieve_previous_files_from_the_admin(client, staff):
     document = create_document("Linked professionals")
-    replace(client, document, "v2.pdf", make_pdf("Linked v2"), "New version.")
+    replace_file(client, document, "v2.pdf", make_pdf("Linked v2"), "New version.")
     history = client.get(reverse("documents_file_history", args=[document.pk]))
     assert history.status_code == 200
     html = history.content.decode()
@@ -120,7 +97,7 @@ def test_staff_can_retrieve_previous_files_from_the_admin(client, staff):
 
 def test_previous_files_are_not_public(client, staff):
     document = create_document("Private history")
-    replace(client, document, "v2.pdf", make_pdf("v2"), "New version.")
+    replace_file(client, document, "v2.pdf", make_pdf("v2"), "New version.")
     version = ProtocolDocument.objects.get(pk=document.pk).file_versions.get()
     client.logout()
     response = client.get(reverse("documents_previous_file", args=[version.pk]))

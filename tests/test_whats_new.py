@@ -3,11 +3,9 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
-from documents.models import ProtocolDocument
 from documents.sample_files import make_pdf
+from tests.factories import create_document, replace_file
 
 pytestmark = pytest.mark.django_db
 
@@ -27,21 +25,15 @@ def test_lists_new_and_updated_pages_and_documents(client, guidance_page):
 
 def test_replaced_documents_show_what_changed(client, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("admin2", "a@example.org", "pw"))
-    document = ProtocolDocument.objects.get(title="Neglect Toolkit")
-    client.post(
-        reverse("wagtaildocs:edit", args=[document.pk]),
-        {
-            "title": document.title,
-            "collection": document.collection_id,
-            "document_type": document.document_type,
-            "audience": document.audience,
-            "dated_event": document.dated_event,
-            "status": document.status,
-            "review_interval_months": document.review_interval_months,
-            "library_order": 0,
-            "file": SimpleUploadedFile("toolkit.pdf", make_pdf("Neglect Toolkit 2026")),
-            "change_note": "Adds the graded care profile.",
-        },
+    # A document of its own: replacing a demo document's file would take it away from the
+    # media folder every test shares, while the database rolls back.
+    document = create_document("Graded Care Profile", document_type="toolkit")
+    replace_file(
+        client,
+        document,
+        "profile.pdf",
+        make_pdf("Graded Care Profile 2026"),
+        "Adds the graded care profile.",
     )
     client.logout()
     html = client.get(WHATS_NEW).content.decode()
@@ -49,7 +41,7 @@ def test_replaced_documents_show_what_changed(client, django_user_model):
     assert "Adds the graded care profile." in html
     atom = client.get(f"{WHATS_NEW}feed/atom/")
     entries = ET.fromstring(atom.content).findall(f"{ATOM}entry")
-    assert entries[0].find(f"{ATOM}title").text == "Updated document: Neglect Toolkit"
+    assert entries[0].find(f"{ATOM}title").text == "Updated document: Graded Care Profile"
 
 
 def test_rss_and_atom_feeds_are_valid_xml_with_links(client):
