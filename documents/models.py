@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
@@ -162,11 +163,13 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
         return documents
 
     def in_type_order(self):
-        type_order = Case(
-            *(
-                When(document_type=value, then=Value(index))
-                for index, value in enumerate(DocumentType.values)
-            ),
+        # The order of DocumentType's choices, as SQL: building the same CASE from When()
+        # clauses took Django over a millisecond on every library request.
+        type_order = RawSQL(
+            f'CASE "{self.model._meta.db_table}"."document_type" '
+            + " ".join(f"WHEN %s THEN {index}" for index in range(len(DocumentType.values)))
+            + " END",
+            DocumentType.values,
             output_field=models.IntegerField(),
         )
         return self.order_by(type_order, "library_order", "title", "pk")

@@ -39,6 +39,16 @@ class LibraryFilterForm(forms.Form):
         self.is_valid()
         return {name: self.cleaned_data.get(name, "") for name in self.fields}
 
+    def selects(self):
+        """Each filter with its options as (value, label, selected), for the page to write
+        out as a plain <select>: Django's widget templates took a sixth of the library's
+        rendering time."""
+        chosen = self.valid_choices()
+        return [
+            (self[name], [(value, label, value == chosen[name]) for value, label in field.choices])
+            for name, field in self.fields.items()
+        ]
+
     def query_string(self):
         """The current filters, to carry into pagination links."""
         return urlencode({name: value for name, value in self.valid_choices().items() if value})

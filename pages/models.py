@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -14,9 +15,11 @@ from wagtail.search import index
 
 from documents.models import ProtocolDocument, RecordedReview, ReviewSchedule
 from procedures.models import ConsortiumPartnership, ProcedureLink
+from sitewide.page_cache import content_version, remember
 
-from .blocks import RICH_TEXT_FEATURES, GuidanceBodyBlock
+from .blocks import LINKED_PAGE_FIELDS, RICH_TEXT_FEATURES, GuidanceBodyBlock
 from .forms import ContentPageForm, LibraryFilterForm
+from .privacy import restricted_paths, without_restricted
 from .whats_new import WhatsNewAtomFeed, WhatsNewFeed, recent_changes
 
 
@@ -27,9 +30,11 @@ class BasePage(Page):
         abstract = True
 
     def get_view_restrictions(self):
-        # Wagtail checks restrictions on every request in two queries (ancestors, then
-        # restrictions); one query does it. An alias uses its source page's restrictions.
+        # Most pages have none: no query unless the page is below a restricted path.
+        # An alias uses its source page's restrictions.
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        if restricted_paths().isdisjoint(paths):
+            return PageViewRestriction.objects.none()
         return PageViewRestriction.objects.filter(
             Q(page__path__in=paths) | Q(page__aliases__path__in=paths)
         ).distinct()
@@ -155,26 +160,50 @@ class HomePage(BasePage):
     ]
 
     def route(self, request, path_components):
-        # Wagtail's default walks down the tree with two queries per path segment.
-        # Every page's url_path is stored, so the deepest page on the requested path
-        # is found in one query at any depth; it routes whatever is left (a routable
-        # page's sub-path, or nothing).
+        # Wagtail's default walks down the tree with two queries per path segment. Every
+        # page's address (url_path) is stored, and the addresses below the home page are
+        # remembered for the content version: the deepest page on the requested path is
+        # found without a query, then loaded as its own type in one, and routes whatever
+        # is left (a routable page's sub-path, or nothing).
         if not path_components:
             return super().route(request, path_components)
-        candidate_paths = [
-            f"{self.url_path}{'/'.join(path_components[:length])}/"
-            for length in range(1, len(path_components) + 1)
-        ]
-        page = Page.objects.filter(url_path__in=candidate_paths).order_by("-depth").first()
-        if page is None:
+        addresses = remember(
+            ("page-addresses", self.pk), content_version(request), self.addresses_below
+        )
+        for length in range(len(path_components), 0, -1):
+            match = addresses.get(f"{self.url_path}{'/'.join(path_components[:length])}/")
+            if match is not None:
+                break
+        else:
             raise Http404
-        return page.specific.route(request, path_components[page.depth - self.depth :])
+        pk, content_type_id = match
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            raise Http404
+        page = model._default_manager.get(pk=pk)
+        return page.route(request, path_components[length:])
+
+    def addresses_below(self):
+        """Each page below this one by its url_path: (id, content type id)."""
+        return {
+            url_path: (pk, content_type_id)
+            for url_path, pk, content_type_id in Page.objects.descendant_of(self).values_list(
+                "url_path", "pk", "content_type_id"
+            )
+        }
 
     def featured_pages(self):
         """The published featured pages in the editor's order, each with its description."""
         return [
             (featured.page, featured.description or featured.page.search_description)
-            for featured in self.featured_sections.filter(page__live=True).select_related("page")
+            for featured in self.featured_sections.filter(page__live=True)
+            .select_related("page")
+            .only(
+                "home_page",
+                "description",
+                *(f"page__{field}" for field in LINKED_PAGE_FIELDS),
+                "page__search_description",
+            )
         ]
 
 
@@ -207,7 +236,7 @@ class SectionPage(ContentPage):
     ]
 
     def listed_pages(self):
-        return self.get_children().live().public()
+        return without_restricted(self.get_children().live())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -263,6 +292,10 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
             )
         paginator = Paginator(documents, self.documents_per_page)
         documents_page = paginator.get_page(request.GET.get("page"))
+        # Built here from the page's address, found once: the template tag would look it
+        # up again for each document.
+        for document in documents_page:
+            document.entry_url = self.document_url(document, request)
         return self.render(
             request,
             context_overrides={
@@ -302,8 +335,11 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
             ),
         ]
 
-    def document_url(self, document):
-        return self.url + self.reverse_subpage("document", args=[document.pk]).lstrip("/")
+    def document_url(self, document, request=None):
+        """The address of a document's entry: its history and accessible formats."""
+        return self.get_url(request) + self.reverse_subpage("document", args=[document.pk]).lstrip(
+            "/"
+        )
 
     @classmethod
     def find_for(cls, request):

@@ -1,6 +1,8 @@
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
+from .blocks import LINKED_PAGE_FIELDS
+
 
 class BasePageLinkHandler(PageLinkHandler):
     """Expands links to pages in rich text with one query instead of Wagtail's two.
@@ -12,5 +14,6 @@ class BasePageLinkHandler(PageLinkHandler):
     @classmethod
     def get_many(cls, attrs_list):
         ids = [attrs.get("id") for attrs in attrs_list]
-        pages_by_str_id = {str(page.pk): page for page in Page.objects.filter(pk__in=ids)}
+        pages = Page.objects.filter(pk__in=ids).only(*LINKED_PAGE_FIELDS)
+        pages_by_str_id = {str(page.pk): page for page in pages}
         return [pages_by_str_id.get(str(id_)) for id_ in ids]

@@ -13,6 +13,8 @@ from wagtail.models import Page
 
 from documents.models import DocumentFileVersion, ProtocolDocument
 
+from .privacy import without_restricted
+
 
 @dataclass(frozen=True)
 class Change:
@@ -28,8 +30,7 @@ def recent_changes(request, library, limit):
     their latest replacement (a document's newest change is the one that matters)."""
     changes = []
     for page in (
-        Page.objects.live()
-        .public()
+        without_restricted(Page.objects.live())
         .exclude(depth__lte=2)
         .exclude(last_published_at=None)
         .order_by("-last_published_at")[:limit]

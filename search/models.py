@@ -12,15 +12,28 @@ def normalise(text):
     return " ".join(WORDS.findall(text.lower()))
 
 
+def term_list(terms):
+    """The search terms of a promotion's comma-separated terms field, normalised."""
+    return [normalise(term) for term in terms.split(",") if normalise(term)]
+
+
 class PromotedResultQuerySet(models.QuerySet):
     def for_query(self, query):
         """The promotions one of whose terms appears, as whole words, in the query."""
         padded = f" {normalise(query)} "
+        # Most searches match no promotion: the terms alone are read first, and the
+        # promoted pages and documents only for the promotions that match.
+        matching = [
+            pk
+            for pk, terms in self.values_list("pk", "terms")
+            if any(f" {term} " in padded for term in term_list(terms))
+        ]
+        if not matching:
+            return []
         return [
             promotion
-            for promotion in self.select_related("page", "document")
-            if any(f" {term} " in padded for term in promotion.term_list)
-            and (promotion.document_id or (promotion.page and promotion.page.live))
+            for promotion in self.filter(pk__in=matching).select_related("page", "document")
+            if promotion.document_id or (promotion.page and promotion.page.live)
         ]
 
 
@@ -69,7 +82,7 @@ class PromotedResult(index.Indexed, models.Model):
 
     @property
     def term_list(self):
-        return [normalise(term) for term in self.terms.split(",") if normalise(term)]
+        return term_list(self.terms)
 
     def clean(self):
         if bool(self.page_id) == bool(self.document_id):

@@ -14,12 +14,19 @@ The parts every page repeats (menu, breadcrumbs, footer) are also cached as frag
 under the same version, so staff and first visits skip their queries too.
 """
 
+import contextvars
+import copy
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import request_finished
+from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
+
+from .models import PartnershipSettings
 
 VERSION_KEY = "page-cache:version"
 EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
@@ -30,22 +37,82 @@ def page_cache():
 
 
 def page_cache_version():
-    return page_cache().get_or_set(VERSION_KEY, 1, timeout=None)
+    """The content version, or None when the cache keeps nothing (Redis unreachable):
+    then nothing is remembered, because nothing could tell the other servers' copies
+    that they are out of date."""
+    cache = page_cache()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, first_content_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def first_content_version():
+    # From the clock, not 1: when the cache starts again empty (Redis restarted), a
+    # process that remembered something under an earlier version must not take the new
+    # version for that one.
+    return time.time_ns()
+
+
+# The version the request being served read, as a 1-tuple (the version itself may be
+# None): what is remembered without the request at hand (view restrictions) then costs
+# no second read of the cache.
+serving_version = contextvars.ContextVar("serving_version", default=None)
 
 
 def content_version(request):
     """The page-cache version, read from the cache once per request."""
     if not hasattr(request, "_content_version"):
         request._content_version = page_cache_version()
+        serving_version.set((request._content_version,))
     return request._content_version
 
 
+def current_content_version():
+    """The version the request being served read; outside a request, read now."""
+    serving = serving_version.get()
+    return serving[0] if serving is not None else page_cache_version()
+
+
+def forget_serving_version(**kwargs):
+    serving_version.set(None)
+
+
+request_finished.connect(forget_serving_version)
+
+
 def invalidate_page_cache(**kwargs):
+    # Now, so that this process sees the change at once; and again when the change is
+    # committed, because another process that read the new version before the commit
+    # may have remembered what the database held until then.
+    move_content_version()
+    transaction.on_commit(move_content_version)
+
+
+def move_content_version():
     cache = page_cache()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(VERSION_KEY, first_content_version(), timeout=None)
+
+
+_remembered = {}
+
+
+def remember(key, version, compute):
+    """compute()'s answer, shared by all of this process's requests (and threads) while
+    the content version stays `version`: for what every page needs and only an editor's
+    change can change. Callers must not change what they are given."""
+    if version is None:
+        return compute()
+    remembered = _remembered.get(key)
+    if remembered is not None and remembered[0] == version:
+        return remembered[1]
+    value = compute()
+    _remembered[key] = (version, value)
+    return value
 
 
 def cache_key(request, version):
@@ -73,8 +140,6 @@ def is_cacheable_response(response):
 
 
 def seconds_until_contact_status_changes(request):
-    from .models import PartnershipSettings
-
     site = Site.find_for_request(request)
     if site is None:
         return None
@@ -93,41 +158,56 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
 
         cache = page_cache()
-        key = cache_key(request, content_version(request))
-        cached = cache.get(key)
+        version = content_version(request)
+        # An unknown version (the cache unreachable) caches nothing: a page stored under
+        # it could be served after a later change that nothing could record.
+        key = cache_key(request, version) if version is not None else None
+        cached = cache.get(key) if key is not None else None
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             return cached
 
         response = self.get_response(request)
         if is_cacheable_response(response):
-            timeout = settings.PAGE_CACHE_SECONDS
-            until_change = seconds_until_contact_status_changes(request)
-            if until_change is not None:
-                timeout = min(timeout, until_change)
-            cache.set(key, response, timeout)
+            if key is not None:
+                timeout = settings.PAGE_CACHE_SECONDS
+                until_change = seconds_until_contact_status_changes(request)
+                if until_change is not None:
+                    timeout = min(timeout, until_change)
+                cache.set(key, response, timeout)
             response["X-Page-Cache"] = "miss"
         return response
 
 
 class SiteLookupMiddleware:
-    """Remembers each host's Wagtail site, with its home page, while the content version
-    stays the same. Every page request otherwise starts with two queries whose answers
-    rarely change: the site for the host, then the home page's own fields (Wagtail routes
-    from it). Requests only read these objects, so threads of one process can share them."""
+    """Remembers each host's Wagtail site, with its home page and its partnership settings,
+    while the content version stays the same. Every page request otherwise starts with
+    three queries whose answers rarely change: the site for the host, the home page's own
+    fields (Wagtail routes from it) and the settings every page shows (contact panel,
+    footer). Each request gets its own copy of the settings, which Wagtail ties to it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.sites = {}
 
     def __call__(self, request):
-        version = content_version(request)
-        host = request._get_raw_host()
-        remembered = self.sites.get(host)
-        if remembered is not None and remembered[0] == version:
-            request._wagtail_site = remembered[1]
-        else:
-            site = Site.find_for_request(request)
-            if site is not None:
-                self.sites[host] = (version, site)
+        site_and_settings = remember(
+            # get_host() refuses hosts outside ALLOWED_HOSTS, which would otherwise each
+            # take a place here.
+            ("site", request.get_host()),
+            content_version(request),
+            lambda: self.find_site_and_settings(request),
+        )
+        if site_and_settings is not None:
+            request._wagtail_site, site_settings = site_and_settings
+            request_settings = copy.copy(site_settings)
+            request_settings._request = request
+            request_settings._page_url_cache = {}
+            setattr(request, PartnershipSettings.get_cache_attr_name(), request_settings)
         return self.get_response(request)
+
+    @staticmethod
+    def find_site_and_settings(request):
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        return site, PartnershipSettings.for_site(site)

@@ -303,21 +303,24 @@ class Server:
                 start_new_session=True,
             )
         try:
-            self._wait_until_healthy()
+            self._wait_until_healthy(workers=int(environment["WEB_CONCURRENCY"]))
         except BaseException:
             self.stop()
             raise
 
-    def _wait_until_healthy(self):
+    def _wait_until_healthy(self, workers):
+        # Healthy once every worker has started (the first may answer before the others
+        # are forked) and the site answers.
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 pytest.fail(f"gunicorn stopped on start:\n{self.log.read_text()}")
             try:
-                if requests.get(self.url("/healthz"), timeout=5).status_code == 200:
-                    return
+                healthy = requests.get(self.url("/healthz"), timeout=5).status_code == 200
             except requests.RequestException:
-                pass
+                healthy = False
+            if healthy and self.workers_booted() >= workers:
+                return
             time.sleep(0.2)
         pytest.fail(f"gunicorn did not answer within 2 minutes:\n{self.log.read_text()}")
 
@@ -330,6 +333,9 @@ class Server:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)
         self.process.wait(timeout=40)
+
+    def workers_booted(self):
+        return self.log.read_text().count('"message": "Booting worker')
 
     def log_entries(self):
         """The JSON lines of the server's log so far."""

@@ -7,11 +7,15 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 
 from documents.models import ProtocolDocument
 from pages.models import GuidancePage
+from search.models import PromotedResult
+from sitewide import page_cache as page_cache_module
 from sitewide.models import PartnershipSettings
-from sitewide.page_cache import page_cache
+from sitewide.page_cache import invalidate_page_cache, page_cache, page_cache_version, remember
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +126,47 @@ def test_the_remembered_site_and_home_page_follow_publishing(
     home.intro = "<p>A new introduction for practitioners.</p>"
     home.save_revision().publish()
     assert "A new introduction for practitioners." in client.get("/").content.decode()
+
+
+def test_promoting_a_search_result_invalidates(client, guidance_page):
+    assert client.get("/search/?q=walrus")["X-Page-Cache"] == "miss"
+    PromotedResult.objects.create(terms="walrus", page=guidance_page)
+    response = client.get("/search/?q=walrus")
+    assert response["X-Page-Cache"] == "miss"
+    assert "promoted-heading" in response.content.decode()
+
+
+def test_changing_an_image_invalidates():
+    # A replaced image file gets new rendition addresses: cached pages would show the old.
+    image = get_image_model().objects.create(
+        title="Team photo", file=get_test_image_file("team.png")
+    )
+    before = page_cache_version()
+    image.title = "The team"
+    image.save()
+    assert page_cache_version() != before
+
+
+def test_what_was_read_before_a_change_was_committed_is_not_kept(
+    django_capture_on_commit_callbacks,
+):
+    # Another process may read the new version before the change is committed, and
+    # remember what the database still held: the version moves again on commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidate_page_cache()
+        remember("example", page_cache_version(), lambda: "read before the commit")
+    assert remember("example", page_cache_version(), lambda: "read after") == "read after"
+
+
+def test_a_cache_that_starts_again_empty_starts_a_new_version():
+    # e.g. Redis restarted: what a process remembered under the old version is not reused.
+    first = page_cache_version()
+    cache.clear()
+    assert page_cache_version() != first
+
+
+def test_unknown_hosts_are_refused_before_anything_is_remembered_for_them(client):
+    # Otherwise each made-up Host header would take a place in every server's memory.
+    response = client.get("/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert not [key for key in page_cache_module._remembered if "attacker.example" in str(key)]

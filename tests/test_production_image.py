@@ -79,6 +79,8 @@ def test_gunicorn_restarts_workers_now_and_then_and_stops_gracefully():
     gunicorn = gunicorn_settings()
     assert gunicorn["max_requests"] == "20000"
     assert gunicorn["max_requests_jitter"] == "2000"
+    # A replacement is forked from a master with Django loaded: no second-long gap.
+    assert gunicorn["preload_app"] == "True"
     assert int(gunicorn["graceful_timeout"]) < 30
     assert gunicorn["wsgi_app"] == "partnership_site.wsgi"
     # Django alone decides what came over HTTPS (SECURE_PROXY_SSL_HEADER).

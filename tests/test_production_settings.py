@@ -102,6 +102,16 @@ def test_the_defaults_are_safe_and_need_no_other_service():
     # Not the console backend, which would print reminder emails into the log.
     assert shown["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert shown["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 5
+    assert shown["DATABASES"]["default"]["OPTIONS"]["server_side_binding"] is True
+    assert shown["DATABASES"]["default"]["OPTIONS"]["prepare_threshold"] == 5
+
+
+def test_prepared_statements_can_be_switched_off_for_a_pooler():
+    options = production_settings(DATABASE_PREPARED_STATEMENTS="false")["DATABASES"]["default"][
+        "OPTIONS"
+    ]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
 
 
 def test_behind_a_tls_proxy_https_is_configurable():

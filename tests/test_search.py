@@ -1,6 +1,8 @@
 """Site search over published pages."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from documents.models import ProtocolDocument
 from pages.models import GuidancePage
@@ -157,3 +159,13 @@ def test_promotions_of_unpublished_pages_are_hidden(client):
 
     GuidancePage.objects.get(slug="concerned-about-a-child").unpublish()
     assert "promoted-heading" not in client.get("/search/", {"q": "front door"}).content.decode()
+
+
+def test_results_that_fit_on_one_page_are_not_counted_separately(client):
+    # Each set is read once for the first page; counting it again would build its
+    # full-text query a second time.
+    client.get("/search/", {"q": "safeguarding"})
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/search/", {"q": "safeguarding"}).content.decode()
+    assert "results for “safeguarding”" in html
+    assert not [query for query in queries if "COUNT(" in query["sql"]]

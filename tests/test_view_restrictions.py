@@ -1,0 +1,103 @@
+"""A page an editor restricts (login, password, groups) leaves public view at once, though
+the paths restrictions cover are remembered between requests to spare every page a query."""
+
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from pages.models import GuidancePage
+from sitewide.page_cache import VERSION_KEY, page_cache, page_cache_version
+
+pytestmark = pytest.mark.django_db
+
+GUIDANCE = "/people-working-with-children/working-together-to-safeguard-children/"
+DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture
+def staff_page(section):
+    page = section.add_child(
+        instance=GuidancePage(title="Staff rota walrus", search_description="For staff only.")
+    )
+    page.save_revision().publish()
+    return page
+
+
+def restrict(page):
+    return PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+
+
+def shows_staff_page(client, url, **query):
+    return "Staff rota walrus" in client.get(url, query).content.decode()
+
+
+@override_settings(PAGE_CACHE_SECONDS=600)
+def test_restricting_a_page_takes_effect_on_the_next_request(client, staff_page):
+    child = staff_page.add_child(
+        instance=GuidancePage(title="Rota detail", search_description="Below the rota.")
+    )
+    assert client.get(staff_page.url).status_code == 200  # remembered as public, and cached
+    assert client.get(child.url).status_code == 200
+
+    restriction = restrict(staff_page)
+    for page in (staff_page, child):
+        response = client.get(page.url)
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
+
+    restriction.delete()
+    assert client.get(staff_page.url).status_code == 200
+
+
+def test_restricted_pages_are_left_out_of_listings_search_and_whats_new(client, staff_page):
+    places = [
+        ("/people-working-with-children/", {}),
+        ("/search/", {"q": "walrus"}),
+        ("/whats-new/", {}),
+    ]
+    for url, query in places:
+        assert shows_staff_page(client, url, **query), url
+
+    restrict(staff_page)
+    for url, query in places:
+        assert not shows_staff_page(client, url, **query), url
+
+
+def test_an_alias_of_a_restricted_page_is_restricted(client, home, staff_page):
+    alias = staff_page.create_alias(parent=home, update_slug="rota-alias")
+    assert client.get(alias.url).status_code == 200
+    restrict(staff_page)
+    assert client.get(alias.url).status_code == 302
+
+
+def test_a_page_no_restriction_covers_does_not_look_restrictions_up(client):
+    client.get(GUIDANCE)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(GUIDANCE).status_code == 200
+    assert not [query for query in queries if "pageviewrestriction" in query["sql"]]
+
+
+@override_settings(CACHES=DUMMY_CACHE)
+def test_nothing_is_remembered_while_the_cache_keeps_nothing(client, staff_page):
+    # With Redis out of reach no process could hear of a change, so each request reads
+    # the restrictions afresh. bulk_create sends no signal: only a fresh read sees it.
+    assert page_cache_version() is None
+    assert client.get(staff_page.url).status_code == 200
+    PageViewRestriction.objects.bulk_create(
+        [PageViewRestriction(page=staff_page, restriction_type=PageViewRestriction.LOGIN)]
+    )
+    assert client.get(staff_page.url).status_code == 302
+
+
+def test_a_page_request_reads_the_content_version_from_the_cache_once(client):
+    # The restriction check uses the version the request already read: with Redis,
+    # another read would be another round trip on every page.
+    client.get(GUIDANCE)
+    cache = page_cache()
+    with mock.patch.object(cache, "get", wraps=cache.get) as reads:
+        assert client.get(GUIDANCE).status_code == 200
+    assert [call.args[0] for call in reads.call_args_list].count(VERSION_KEY) == 1
