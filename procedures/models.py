@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
@@ -186,11 +186,7 @@ class ProcedureUpdateQuerySet(models.QuerySet):
         """Every live page and document in use that links to chapters amended since it was
         last reviewed, least recently reviewed first."""
         updates = self.with_amended_chapters()
-        link_chapters, document_chapters = _amended_links(updates)
-        checks = [
-            *_page_checks(updates, link_chapters),
-            *_document_checks(updates, document_chapters),
-        ]
+        checks = [*_page_checks(updates), *_document_checks(updates)]
         return sorted(
             checks,
             key=lambda check: (check.last_reviewed_on or datetime.date.min, check.title.lower()),
@@ -198,17 +194,21 @@ class ProcedureUpdateQuerySet(models.QuerySet):
 
     def page_check(self, page_id):
         """The check due on one page, or None."""
-        updates = self.with_amended_chapters()
-        link_chapters, _ = _amended_links(updates)
-        checks = _page_checks(updates, link_chapters, page_ids=[page_id])
+        checks = _page_checks(self.with_amended_chapters(), page_ids=[page_id])
         return checks[0] if checks else None
 
     def with_amended_chapters(self):
-        """The updates, newest first, each with `amended_chapters`, in one query: every page
-        edit view asks."""
+        """The updates, newest first, each with `amended_chapters` (each chapter knowing
+        whether any procedure link is in it: `has_links`), in one query: every page edit
+        view asks."""
         rows = (
             ProcedureUpdate.chapters.through.objects.filter(procedureupdate__in=self)
             .select_related("procedureupdate", "procedurechapter")
+            .annotate(
+                chapter_has_links=Exists(
+                    ProcedureLink.objects.filter(chapter=OuterRef("procedurechapter"))
+                )
+            )
             .order_by(
                 "-procedureupdate__published_on",
                 F("procedurechapter__sort_order").asc(nulls_last=True),
@@ -220,6 +220,7 @@ class ProcedureUpdateQuerySet(models.QuerySet):
             if row.procedureupdate_id not in updates:
                 updates[row.procedureupdate_id] = row.procedureupdate
                 row.procedureupdate.amended_chapters = []
+            row.procedurechapter.has_links = row.chapter_has_links
             updates[row.procedureupdate_id].amended_chapters.append(row.procedurechapter)
         return list(updates.values())
 
@@ -348,37 +349,40 @@ class ReviewCheck:
         return cls(subject, ProcedureUpdate.last_review_of(subject), relevant, in_manual_order)
 
 
-def _amended_links(updates):
-    """For the links in chapters the updates amended: each link's chapter, and each related
-    document's chapters."""
-    amended = {chapter.pk for update in updates for chapter in update.amended_chapters}
-    link_chapters = {}
-    document_chapters = defaultdict(set)
-    rows = ProcedureLink.objects.filter(chapter__in=amended).values_list(
-        "pk", "chapter_id", "related_documents"
-    )
-    for link_id, chapter_id, document_id in rows:
-        link_chapters[link_id] = chapter_id
-        if document_id is not None:
-            document_chapters[document_id].add(chapter_id)
-    return link_chapters, document_chapters
+def _amended_chapter_ids(updates, linked_only=False):
+    return {
+        chapter.pk
+        for update in updates
+        for chapter in update.amended_chapters
+        if chapter.has_links or not linked_only
+    }
 
 
-def _page_checks(updates, link_chapters, page_ids=None):
-    if not link_chapters:
+def _page_checks(updates, page_ids=None):
+    # A page can only link to an amended chapter that has links in it.
+    linked_chapters = _amended_chapter_ids(updates, linked_only=True)
+    if not linked_chapters:
         return []
-    # Wagtail's reference index already knows which pages choose which snippets in their
-    # blocks, whatever block or field holds them.
+    # Wagtail's reference index already knows which pages choose which procedure links in
+    # their blocks, whatever block or field holds them. It keeps their ids as text.
     references = ReferenceIndex.objects.filter(
         base_content_type=ContentType.objects.get_for_model(Page),
         to_content_type=ContentType.objects.get_for_model(ProcedureLink),
-        to_object_id__in=[str(link_id) for link_id in link_chapters],
+        to_object_id__in=ProcedureLink.objects.filter(chapter__in=linked_chapters)
+        .annotate(id_text=Cast("pk", models.CharField()))
+        .values("id_text"),
+    ).annotate(
+        chapter_id=Subquery(
+            ProcedureLink.objects.filter(
+                pk=Cast(OuterRef("to_object_id"), models.IntegerField())
+            ).values("chapter_id")
+        )
     )
     if page_ids is not None:
         references = references.filter(object_id__in=[str(page_id) for page_id in page_ids])
     chapters_by_page = defaultdict(set)
-    for page_id, link_id in references.values_list("object_id", "to_object_id"):
-        chapters_by_page[int(page_id)].add(link_chapters[int(link_id)])
+    for page_id, chapter_id in references.values_list("object_id", "chapter_id"):
+        chapters_by_page[int(page_id)].add(chapter_id)
 
     listing_types = [
         ContentType.objects.get_for_model(model)
@@ -392,12 +396,11 @@ def _page_checks(updates, link_chapters, page_ids=None):
     )
     if page_ids is not None:
         pages = pages.filter(pk__in=page_ids)
-    every_linked_chapter = set(link_chapters.values())
     checks = (
         ReviewCheck.due(
             page,
             updates,
-            every_linked_chapter
+            linked_chapters
             if getattr(page.specific_class, "lists_every_procedure_link", False)
             else chapters_by_page[page.pk],
         )
@@ -421,10 +424,21 @@ def _last_reviewed_on():
     )
 
 
-def _document_checks(updates, document_chapters):
-    documents = ProtocolDocument.objects.in_use().filter(pk__in=list(document_chapters))
+def _document_checks(updates):
+    # One row for each procedure link a document is related to in an amended chapter.
+    rows = (
+        ProtocolDocument.objects.in_use()
+        .annotate(linked_chapter_id=F("procedure_links__chapter"))
+        .filter(linked_chapter_id__in=_amended_chapter_ids(updates))
+    )
+    documents = {}
+    linked_chapters = defaultdict(set)
+    for document in rows:
+        documents.setdefault(document.pk, document)
+        linked_chapters[document.pk].add(document.linked_chapter_id)
     checks = (
-        ReviewCheck.due(document, updates, document_chapters[document.pk]) for document in documents
+        ReviewCheck.due(document, updates, linked_chapters[document.pk])
+        for document in documents.values()
     )
     return [check for check in checks if check]
 

@@ -9,14 +9,14 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import ProtocolDocument, ReviewOutcome
 from pages.models import GuidancePage, ProceduresPage
 from procedures.models import ProcedureChapter, ProcedureLink, ProcedureUpdate
+from tests.editorial import EDITORS, REVIEWERS, logged_in, staff_member
+from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -243,26 +243,24 @@ def test_only_staff_with_the_permission_see_the_report(client, django_user_model
     assert "checks-after-procedure-updates" in client.get("/admin/").content.decode()
 
 
-def count_queries(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("url", [REPORT_URL, f"{REPORT_URL}?export=csv"])
-def test_the_report_costs_the_same_however_many_checks_are_due(admin_client, pages, section, url):
+@pytest.mark.parametrize("roles", [[REVIEWERS], [REVIEWERS, EDITORS], "superuser"])
+def test_the_report_costs_the_same_however_many_checks_are_due(
+    admin_client, pages, section, url, roles
+):
+    client = admin_client if roles == "superuser" else logged_in(staff_member("staff", *roles))
+    # Wagtail's sidebar asks one more for staff who edit pages (the part of the page tree
+    # they may explore): with the report's own four (updates, references to the amended
+    # links, pages, documents), one over the budget.
+    budget = QUERY_BUDGET + 1 if EDITORS in roles else QUERY_BUDGET
     record_update(admin_client, ["Strategy discussions", "Private fostering"])
-    before = count_queries(admin_client, url)
+    before = count_queries(client, url)
     for number in range(10):
         guidance_page_linking_to(section, f"Another page {number}", ["Private fostering"])
         document = ProtocolDocument.objects.create(title=f"Guide {number}", file="documents/x.pdf")
         ProcedureLink.objects.get(title="Private fostering").related_documents.add(document)
-    assert len(flagged(admin_client)) == 3 + 1 + 20
-    assert count_queries(admin_client, url) == before <= 10
+    assert len(flagged(client)) == 3 + 1 + 20
+    assert count_queries(client, url) == before <= budget
 
 
 def test_the_procedures_page_warning_asks_for_its_update_dates(admin_client, pages):
