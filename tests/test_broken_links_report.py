@@ -3,7 +3,6 @@ check, since when, where each is used, and who may see it."""
 
 import csv
 import datetime
-import html
 import io
 import re
 
@@ -22,6 +21,7 @@ from procedures.link_checker import CheckResult
 from procedures.models import ConsortiumPartnership, LinkCheck, LinkUse, ProcedureLink
 from procedures.views import BrokenLinksReport, ProcedureChecksReport
 from sitewide.models import PartnershipSettings
+from tests.admin_reports import cell_text, report_cells
 from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -73,23 +73,8 @@ def broken_links(guidance_page):
     return uses
 
 
-def cell_text(cell):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
-
-
-def html_rows(response):
-    assert response.status_code == 200
-    page = response.content.decode()
-    table = page[page.index('<table class="listing') :]
-    body = table[table.index("<tbody>") : table.index("</tbody>")]
-    return [
-        re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    ]
-
-
 def rows_by_address(response):
-    return {cell_text(row[0]).split(" ")[0]: row for row in html_rows(response)}
+    return {cell_text(row[0]).split(" ")[0]: row for row in report_cells(response)}
 
 
 def edit_url(instance):
@@ -171,7 +156,7 @@ def test_the_exports_match_the_report(admin_client, broken_links):
             cell_text(row[1]),
             ", ".join(cell_text(use) for use in re.findall(r"<li>(.*?)</li>", row[4], re.S)),
         ]
-        for row in html_rows(admin_client.get(REPORT_URL))
+        for row in report_cells(admin_client.get(REPORT_URL))
     ]
     for rows in (
         csv_rows(admin_client.get(REPORT_URL, {"export": "csv"})),
@@ -215,7 +200,7 @@ def test_only_staff_with_the_permission_see_the_report(client, django_user_model
     response = client.get(REPORT_URL)
     assert response.status_code == 200
     # They may see where the links are but not edit those pages and snippets.
-    assert "/edit/" not in "".join(row[4] for row in html_rows(response))
+    assert "/edit/" not in "".join(row[4] for row in report_cells(response))
     dashboard = client.get("/admin/").content.decode()
     assert 'id="broken-links-section"' in dashboard
 

@@ -23,6 +23,7 @@ from pages.models import (
     SectionPage,
     WhatsNewPage,
 )
+from tests.admin_reports import report_rows
 from tests.editorial import (
     APPROVERS,
     EDITORS,
@@ -34,7 +35,7 @@ from tests.editorial import (
 )
 from tests.query_counts import QUERY_BUDGET, count_queries
 from tests.test_partnership_approval import act
-from tests.test_review_report import REPORT_URL, html_rows
+from tests.test_review_report import REPORT_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_editors_set_the_dates_and_owner_with_the_page_and_approvers_publish_the
     assert page.review_due == add_months(TODAY - DAY, 6)
     assert review_line(page) in public_text(client, page)
 
-    rows = html_rows(logged_in(staff_member("reviewer", REVIEWERS)).get(REPORT_URL))
+    rows = report_rows(logged_in(staff_member("reviewer", REVIEWERS)).get(REPORT_URL))
     row = {row[0]: row for row in rows}[page.title]
     assert row[2:4] == [
         "Guidance page",
@@ -143,20 +144,20 @@ def test_pages_are_listed_with_documents_and_filtered_by_kind_and_type(reviewer)
     live_content_pages = {
         page.title for page in Page.objects.live().specific() if isinstance(page, ContentPage)
     }
-    pages_only = {row[0] for row in html_rows(client.get(REPORT_URL, {"kind": "page"}))}
+    pages_only = {row[0] for row in report_rows(client.get(REPORT_URL, {"kind": "page"}))}
     assert pages_only == live_content_pages
-    documents_only = {row[0] for row in html_rows(client.get(REPORT_URL, {"kind": "document"}))}
+    documents_only = {row[0] for row in report_rows(client.get(REPORT_URL, {"kind": "document"}))}
     assert not documents_only & live_content_pages
-    everything = {row[0] for row in html_rows(client.get(REPORT_URL))}
+    everything = {row[0] for row in report_rows(client.get(REPORT_URL))}
     assert everything == pages_only | documents_only
 
-    guidance = {row[0] for row in html_rows(client.get(REPORT_URL, {"type": "guidancepage"}))}
+    guidance = {row[0] for row in report_rows(client.get(REPORT_URL, {"type": "guidancepage"}))}
     assert guidance == set(GuidancePage.objects.live().values_list("title", flat=True))
 
 
 def test_a_page_row_gives_its_review_facts(reviewer):
     page = GuidancePage.objects.get(slug="working-together-to-safeguard-children")
-    rows = html_rows(
+    rows = report_rows(
         logged_in(reviewer).get(REPORT_URL, {"kind": "page", "review_status": "overdue"})
     )
     row = {row[0]: row for row in rows}[page.title]
@@ -169,7 +170,7 @@ def test_a_page_row_gives_its_review_facts(reviewer):
 def test_unpublished_pages_are_not_on_the_schedule_and_cannot_be_reviewed(reviewer, guidance_page):
     client = logged_in(reviewer)
     guidance_page.unpublish()
-    listed = {row[0] for row in html_rows(client.get(REPORT_URL, {"kind": "page"}))}
+    listed = {row[0] for row in report_rows(client.get(REPORT_URL, {"kind": "page"}))}
     assert guidance_page.title not in listed
     assert client.get(mark_reviewed_url(guidance_page)).status_code == 404
     # The home page has no review dates.

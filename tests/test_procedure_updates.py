@@ -5,7 +5,6 @@ import csv
 import datetime
 import html
 import io
-import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -15,6 +14,7 @@ from django.utils import timezone
 from documents.models import ProtocolDocument, ReviewOutcome
 from pages.models import GuidancePage, ProceduresPage
 from procedures.models import ProcedureChapter, ProcedureLink, ProcedureUpdate
+from tests.admin_reports import report_rows
 from tests.editorial import EDITORS, REVIEWERS, logged_in, staff_member
 from tests.query_counts import QUERY_BUDGET, count_queries
 
@@ -77,21 +77,7 @@ def record_update(admin_client, chapter_titles, published_on=TODAY):
 
 def flagged(client):
     """{title: [type, last reviewed, chapters]} for each row of the report."""
-    response = client.get(REPORT_URL)
-    assert response.status_code == 200
-    page = response.content.decode()
-    if '<table class="listing' not in page:
-        return {}
-    table = page[page.index('<table class="listing') :]
-    body = table[table.index("<tbody>") : table.index("</tbody>")]
-    rows = [
-        [
-            " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
-            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-        ]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    ]
-    return {row[0]: row[1:4] for row in rows}
+    return {row[0]: row[1:4] for row in report_rows(client.get(REPORT_URL))}
 
 
 def test_recording_an_update_flags_what_links_to_its_chapters(admin_client, pages):

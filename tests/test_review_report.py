@@ -3,7 +3,6 @@ its exports, the dashboard panel, and recording a review."""
 
 import csv
 import datetime
-import html
 import io
 import re
 
@@ -26,6 +25,7 @@ from documents.models import (
 from documents.review_dates import add_months
 from editorial.review_schedule import combine, schedule_parts
 from pages.models import ContentPage
+from tests.admin_reports import report_rows
 from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -81,24 +81,8 @@ def edge_documents():
     }
 
 
-def cell_text(cell):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
-
-
-def html_rows(response):
-    """The text of each cell of the report table, row by row."""
-    assert response.status_code == 200
-    page = response.content.decode()
-    table = page[page.index('<table class="listing">') :]
-    body = table[table.index("<tbody>") : table.index("</tbody>")]
-    return [
-        [cell_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    ]
-
-
 def titles(response):
-    return [row[0] for row in html_rows(response)]
+    return [row[0] for row in report_rows(response)]
 
 
 def shown(day):
@@ -106,7 +90,7 @@ def shown(day):
 
 
 def test_report_shows_each_documents_review_facts(reviewer_client, edge_documents):
-    rows = {row[0]: row for row in html_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))}
+    rows = {row[0]: row for row in report_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))}
 
     assert rows["Due yesterday"] == [
         "Due yesterday",
@@ -122,7 +106,7 @@ def test_report_shows_each_documents_review_facts(reviewer_client, edge_document
 
 def test_statuses_at_the_edges(reviewer_client, edge_documents):
     statuses = {
-        row[0]: row[1] for row in html_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))
+        row[0]: row[1] for row in report_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))
     }
     assert statuses == {
         "Due yesterday": "Overdue",
@@ -135,7 +119,7 @@ def test_statuses_at_the_edges(reviewer_client, edge_documents):
 
 
 def test_retired_documents_are_listed_but_not_offered_for_review(reviewer_client, edge_documents):
-    rows = {row[0]: row for row in html_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))}
+    rows = {row[0]: row for row in report_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))}
     assert rows["Withdrawn and overdue"][-1] == ""
     retired = edge_documents["Withdrawn and overdue"]
     url = reverse("review_dates:mark_document_reviewed", args=[retired.pk])
@@ -145,7 +129,7 @@ def test_retired_documents_are_listed_but_not_offered_for_review(reviewer_client
 def test_documents_without_an_owner_say_so(reviewer_client):
     make_document("Nobody's document", TODAY, owner_team="")
     response = reviewer_client.get(REPORT_URL, {"ordering": "title"})
-    rows = {row[0]: row for row in html_rows(response)}
+    rows = {row[0]: row for row in report_rows(response)}
     assert rows["Nobody's document"][3] == "No owner"
 
 
@@ -300,7 +284,7 @@ HEADINGS = [
     [{"owner": TEAM}, {"owner": TEAM, "review_status": ReviewStatus.DUE_SOON}],
 )
 def test_exports_have_the_same_rows_as_the_page(reviewer_client, edge_documents, params):
-    on_page = [row[:6] for row in html_rows(reviewer_client.get(REPORT_URL, params))]
+    on_page = [row[:6] for row in report_rows(reviewer_client.get(REPORT_URL, params))]
 
     headings, rows = csv_rows(reviewer_client.get(REPORT_URL, {**params, "export": "csv"}))
     assert headings == HEADINGS
@@ -335,7 +319,7 @@ def test_exports_include_every_document_not_just_the_first_page(reviewer_client)
     )
     assert live_content_pages
     assert len(rows) == ProtocolDocument.objects.count() + live_content_pages
-    assert len(html_rows(reviewer_client.get(REPORT_URL))) == 50
+    assert len(report_rows(reviewer_client.get(REPORT_URL))) == 50
 
 
 def add_documents(count):
@@ -483,7 +467,7 @@ def test_marking_as_reviewed_records_it_and_moves_the_due_date(
 
     report = reviewer_client.get(REPORT_URL, {"owner": TEAM}).content.decode()
     assert "Review of “Due yesterday” recorded." in report
-    rows = html_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))
+    rows = report_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))
     assert {row[0]: row[1] for row in rows}["Due yesterday"] == "Current"
 
     history = reviewer_client.get(mark_reviewed_url(document)).content.decode()
