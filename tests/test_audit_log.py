@@ -14,7 +14,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 
 from documents.sample_files import make_pdf
 from tests.editorial import REVIEWERS, logged_in, staff_member
-from tests.factories import create_document, replace_file
+from tests.factories import create_document, document_edit_data, replace_file
 from tests.test_partnership_approval import act, submit
 
 pytestmark = pytest.mark.django_db
@@ -109,16 +109,7 @@ def test_a_document_saved_without_a_new_file_logs_no_replacement(editor):
     document = create_document("Escalation protocol")
     response = logged_in(editor).post(
         reverse("wagtaildocs:edit", args=[document.pk]),
-        {
-            "title": "Escalation protocol (2026)",
-            "collection": document.collection_id,
-            "document_type": document.document_type,
-            "audience": document.audience,
-            "dated_event": document.dated_event,
-            "status": document.status,
-            "review_interval_months": document.review_interval_months,
-            "library_order": document.library_order,
-        },
+        document_edit_data(document, title="Escalation protocol (2026)"),
     )
     assert response.status_code == 302
     assert not ModelLogEntry.objects.filter(action="documents.file_replaced").exists()
