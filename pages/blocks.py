@@ -8,6 +8,7 @@ import copy
 from urllib.parse import urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.text import slugify
@@ -16,11 +17,25 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds import embeds
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.embeds.exceptions import EmbedException
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "h3", "h4", "ol", "ul", "link", "document-link"]
+
+
+# Previews in the block picker show what the site holds, where a block needs a chosen object.
+def figure_preview():
+    return {
+        "image": get_image_model().objects.order_by("pk").first(),
+        "caption": "The four levels of the Continuum of Support",
+    }
+
+
+def procedure_links_preview():
+    links = apps.get_model("procedures", "ProcedureLink").objects.order_by("pk")[:3]
+    return {"heading": "Southwest Child Protection Procedures", "links": list(links)}
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -37,6 +52,8 @@ class HeadingBlock(blocks.StructBlock):
         return context
 
     class Meta:
+        description = "A heading that starts a part of the page and appears in its contents."
+        preview_value = {"text": "What to do if you are worried", "level": "h2"}
         icon = "title"
         template = "blocks/heading.html"
 
@@ -50,6 +67,12 @@ class CalloutBlock(blocks.StructBlock):
     text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
 
     class Meta:
+        description = "A boxed panel that stands out from the text, for what must not be missed."
+        preview_value = {
+            "tone": "warning",
+            "heading": "If a child is in immediate danger",
+            "text": "<p>Call the police on 999. Do not wait to speak to anyone else first.</p>",
+        }
         icon = "warning"
         template = "blocks/callout.html"
         help_text = "A boxed panel that stands out from the text, e.g. 'If a child is in danger'."
@@ -61,6 +84,11 @@ class ConcernedContactBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120, default="Concerned about a child?")
 
     class Meta:
+        description = (
+            "The partnership's 'concerned about a child' contact with its opening hours and "
+            "out-of-hours route, as kept in Settings."
+        )
+        preview_value = {"heading": "Concerned about a child?"}
         icon = "user"
         template = "blocks/concerned_contact.html"
         help_text = "Shows the contact details, opening hours and out-of-hours route from Settings."
@@ -78,6 +106,13 @@ class ContactBlock(blocks.StructBlock):
     note = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, required=False)
 
     class Meta:
+        description = "Another team's contact details: phone, email and opening hours."
+        preview_value = {
+            "name": "Local Authority Designated Officer (LADO)",
+            "phone": "01632 960123",
+            "email": "lado@example.org",
+            "hours": "Monday to Friday, 9am to 5pm",
+        }
         icon = "mail"
         template = "blocks/contact.html"
 
@@ -132,6 +167,14 @@ class VideoBlock(blocks.StructBlock):
         return {"url": urlunsplit(src), "provider": provider}
 
     class Meta:
+        description = (
+            "A video that loads nothing from its provider until the visitor presses Play, "
+            "with a plain link for everyone else."
+        )
+        preview_value = {
+            "video": "https://www.youtube.com/watch?v=o9Vn3JwN3CE",
+            "title": "Working Together to Safeguard Children explained",
+        }
         icon = "media"
         template = "blocks/video.html"
 
@@ -144,6 +187,8 @@ class FigureBlock(blocks.StructBlock):
     caption = blocks.CharBlock(max_length=250, required=False)
 
     class Meta:
+        description = "A picture with its alternative text and an optional caption."
+        preview_value = staticmethod(figure_preview)
         icon = "image"
         template = "blocks/figure.html"
 
@@ -190,6 +235,11 @@ class LinkBlock(blocks.StructBlock):
         return value
 
     class Meta:
+        description = "A link to a page, a document or another website."
+        preview_value = {
+            "url": "https://www.gov.uk/government/publications/working-together-to-safeguard-children--2",
+            "text": "Working Together to Safeguard Children on GOV.UK",
+        }
         icon = "link"
         template = "blocks/link.html"
 
@@ -199,6 +249,20 @@ class RelatedLinksBlock(blocks.StructBlock):
     links = blocks.ListBlock(LinkBlock(), min_num=1)
 
     class Meta:
+        description = "A short list of links to related pages, documents or websites."
+        preview_value = {
+            "heading": "Related links",
+            "links": [
+                {
+                    "url": "https://www.gov.uk/report-child-abuse",
+                    "text": "Report child abuse on GOV.UK",
+                },
+                {
+                    "url": "https://www.nspcc.org.uk/",
+                    "text": "NSPCC: advice for professionals",
+                },
+            ],
+        }
         icon = "list-ul"
         template = "blocks/related_links.html"
 
@@ -212,6 +276,16 @@ class StatuteBlock(blocks.StructBlock):
     url = blocks.URLBlock(required=False, help_text="e.g. the section on legislation.gov.uk.")
 
     class Meta:
+        description = "A quotation from legislation or statutory guidance, with its reference."
+        preview_value = {
+            "quotation": (
+                "Where a local authority have reasonable cause to suspect that a child is "
+                "suffering, or is likely to suffer, significant harm, the authority shall make "
+                "such enquiries as they consider necessary."
+            ),
+            "source": "Children Act 1989",
+            "section": "section 47",
+        }
         icon = "openquote"
         template = "blocks/statute.html"
 
@@ -226,13 +300,26 @@ class ProcedureLinksBlock(blocks.StructBlock):
     links = blocks.ListBlock(SnippetChooserBlock("procedures.ProcedureLink"), min_num=1)
 
     class Meta:
+        description = (
+            "Links into the Southwest Child Protection Procedures, chosen from the procedure "
+            "links kept under Procedures."
+        )
+        preview_value = staticmethod(procedure_links_preview)
         icon = "link-external"
         template = "blocks/procedure_links.html"
 
 
 class GuidanceBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="blocks/paragraph.html")
+    paragraph = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES,
+        template="blocks/paragraph.html",
+        description="Text with links, lists and emphasis.",
+        preview_value=(
+            "<p>Everyone who works with children has a part to play in keeping them safe. "
+            "If you are worried about a child, <b>do not wait</b>: talk to someone today.</p>"
+        ),
+    )
     callout = CalloutBlock()
     concerned_contact = ConcernedContactBlock()
     contact = ContactBlock()

@@ -18,3 +18,9 @@ class OpeningPeriodBlock(blocks.StructBlock):
 
     class Meta:
         icon = "time"
+        description = "Days of the week and the hours the team answers on them."
+        preview_value = {
+            "days": ["0", "1", "2", "3", "4"],
+            "opens": "08:00",
+            "closes": "18:00",
+        }
