@@ -1,5 +1,6 @@
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -9,8 +10,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.search import index
-
-from .review_dates import add_months
 
 
 def default_review_interval():
@@ -127,7 +126,8 @@ class ReviewSchedule(models.Model):
         basis = self.review_basis()
         if basis is None:
             return None
-        return add_months(basis, self.review_interval_months)
+        # 31 January + 1 month is the last day of February, as reviewers expect.
+        return basis + relativedelta(months=self.review_interval_months)
 
     def review_status_on(self, today=None):
         return review_status_on(self.review_due, today)
