@@ -1,6 +1,6 @@
 from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
@@ -30,18 +30,6 @@ REVIEW_RECORDED = "documents.review_recorded"
 PAGE_REVIEW_RECORDED = "pages.review_recorded"
 
 
-class ReviewerRequiredMixin:
-    """Lets in only people who may review pages and documents. Hiding the menu item from everyone
-    else is not enough: the addresses still answer anyone who knows them."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
-        if not request.user.has_perm(REVIEW_PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 class OwnerColumn(Column):
     cell_template_name = "documents/admin/owner_cell.html"
 
@@ -50,13 +38,17 @@ class MarkReviewedColumn(Column):
     cell_template_name = "documents/admin/mark_reviewed_cell.html"
 
 
-class ReviewDatesReport(ReviewerRequiredMixin, ReportView):
+class ReviewDatesReport(PermissionRequiredMixin, ReportView):
     """Reports → Review dates: reviewers see which pages and documents are overdue or due
     soon and who owns them, record reviews, and download the list for partnership meetings."""
 
     page_title = "Review dates"
     header_icon = "date"
     model = ProtocolDocument
+    # Who may see the report is a permission of its own, checked by Django's mixin: it is
+    # not an action of the listed model's Wagtail permission policy.
+    permission_policy = None
+    permission_required = REVIEW_PERMISSION
     index_url_name = "review_dates:report"
     index_results_url_name = "review_dates:report_results"
     filterset_class = ReviewDatesFilterSet
@@ -160,7 +152,8 @@ class RecordReviewForm(forms.Form):
         return reviewed_on
 
 
-class MarkReviewed(ReviewerRequiredMixin, WagtailAdminTemplateMixin, FormView):
+class MarkReviewed(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    permission_required = REVIEW_PERMISSION
     """Where a reviewer records that a page or document has been reviewed, which moves its
     next review date on, and sees its earlier reviews."""
 

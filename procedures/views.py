@@ -1,8 +1,7 @@
 import dataclasses
 
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
@@ -18,20 +17,6 @@ PROCEDURE_CHECKS_PERMISSION = "procedures.view_procedure_checks"
 REVIEW_PERMISSION = "documents.review_document"
 
 
-class AccessPermissionMixin:
-    """Lets in only people with `access_permission`. Hiding the menu item from everyone
-    else is not enough: the addresses still answer anyone who knows them."""
-
-    access_permission = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
-        if not request.user.has_perm(self.access_permission):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 class AddressColumn(Column):
     cell_template_name = "procedures/admin/address_cell.html"
 
@@ -40,12 +25,15 @@ class UsagesColumn(Column):
     cell_template_name = "procedures/admin/usages_cell.html"
 
 
-class BrokenLinksReport(AccessPermissionMixin, ReportView):
+class BrokenLinksReport(PermissionRequiredMixin, ReportView):
     """Reports → Broken links: the external addresses that failed at the last check_links
     run, what went wrong, since when, and where each is used, with links to edit them. Staff
     download it to share the work of mending them."""
 
-    access_permission = LINK_HEALTH_PERMISSION
+    # Who may see the report is a permission of its own, checked by Django's mixin: it is
+    # not an action of the listed model's Wagtail permission policy.
+    permission_policy = None
+    permission_required = LINK_HEALTH_PERMISSION
     page_title = "Broken links"
     header_icon = "link-external"
     model = LinkCheck
@@ -119,12 +107,15 @@ class ReviewActionColumn(Column):
     cell_template_name = "procedures/admin/review_action_cell.html"
 
 
-class ProcedureChecksReport(AccessPermissionMixin, ReportView):
+class ProcedureChecksReport(PermissionRequiredMixin, ReportView):
     """Reports → Checks after procedure updates: live pages and documents in use that link
     to chapters amended since they were last reviewed. Editors check each against the new
     procedures; recording its review takes it off the list."""
 
-    access_permission = PROCEDURE_CHECKS_PERMISSION
+    # Who may see the report is a permission of its own, checked by Django's mixin: it is
+    # not an action of the listed model's Wagtail permission policy.
+    permission_policy = None
+    permission_required = PROCEDURE_CHECKS_PERMISSION
     page_title = "Checks after procedure updates"
     header_icon = "tasks"
     index_url_name = "procedure_checks:report"

@@ -211,6 +211,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME") or "Safeguarding Children Partnership"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL") or "http://127.0.0.1:8000"
+# Staff views outside Wagtail's own URLs send anyone not logged in to the admin login;
+# visitors to restricted pages get Wagtail's front-end login instead.
+LOGIN_URL = "wagtailadmin_login"
 # Workflow emails (from DEFAULT_FROM_EMAIL, linking to WAGTAILADMIN_BASE_URL) go to the
 # Approvers when a page awaits them, and to its Editor when it is approved or rejected.
 # Administrators are not copied in on every page; they join Approvers if they approve.
