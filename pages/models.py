@@ -3,7 +3,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from modelcluster.fields import ParentalKey
@@ -30,14 +29,13 @@ class BasePage(Page):
         abstract = True
 
     def get_view_restrictions(self):
-        # Most pages have none: no query unless the page is below a restricted path.
-        # An alias uses its source page's restrictions.
+        # Most pages have none: no query unless the page, an ancestor, or the source of one
+        # of them if it is an alias, is restricted (restricted_paths holds the paths of
+        # restricted pages and of their aliases). Otherwise Wagtail decides, aliases and all.
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
         if restricted_paths().isdisjoint(paths):
             return PageViewRestriction.objects.none()
-        return PageViewRestriction.objects.filter(
-            Q(page__path__in=paths) | Q(page__aliases__path__in=paths)
-        ).distinct()
+        return super().get_view_restrictions()
 
 
 def default_page_review_interval():
@@ -162,26 +160,40 @@ class HomePage(BasePage):
     def route(self, request, path_components):
         # Wagtail's default walks down the tree with two queries per path segment. Every
         # page's address (url_path) is stored, and the addresses below the home page are
-        # remembered for the content version: the deepest page on the requested path is
-        # found without a query, then loaded as its own type in one, and routes whatever
-        # is left (a routable page's sub-path, or nothing).
+        # remembered for the content version: the page the path leads to is found without a
+        # query, loaded as its own type in one, and routes whatever is left (a routable
+        # page's sub-path, or nothing). A page type with a route() of its own decides what
+        # lies below it, as in Wagtail's walk: routing is handed to it there.
         if not path_components:
             return super().route(request, path_components)
         addresses = remember(
             ("page-addresses", self.pk), content_version(request), self.addresses_below
         )
-        for length in range(len(path_components), 0, -1):
-            match = addresses.get(f"{self.url_path}{'/'.join(path_components[:length])}/")
-            if match is not None:
+        match = None
+        for length in range(1, len(path_components) + 1):
+            found = addresses.get(f"{self.url_path}{'/'.join(path_components[:length])}/")
+            if found is None:
                 break
-        else:
+            match = (length, *found)
+            if self.routes_below_itself(found[1]):
+                break
+        if match is None:
             raise Http404
-        pk, content_type_id = match
+        length, pk, content_type_id = match
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:
             raise Http404
-        page = model._default_manager.get(pk=pk)
+        try:
+            page = model._default_manager.get(pk=pk)
+        except model.DoesNotExist as error:
+            # Deleted or moved since the addresses were read.
+            raise Http404 from error
         return page.route(request, path_components[length:])
+
+    @staticmethod
+    def routes_below_itself(content_type_id):
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        return model is not None and model.route is not Page.route
 
     def addresses_below(self):
         """Each page below this one by its url_path: (id, content type id)."""

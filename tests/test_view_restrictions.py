@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from pages.models import GuidancePage
 from sitewide.page_cache import VERSION_KEY, page_cache, page_cache_version
@@ -101,3 +101,24 @@ def test_a_page_request_reads_the_content_version_from_the_cache_once(client):
     with mock.patch.object(cache, "get", wraps=cache.get) as reads:
         assert client.get(GUIDANCE).status_code == 200
     assert [call.args[0] for call in reads.call_args_list].count(VERSION_KEY) == 1
+
+
+def test_view_restrictions_are_wagtails_own_for_every_page_aliases_and_all(
+    home, section, staff_page
+):
+    """BasePage.get_view_restrictions only skips the query where no restriction can apply;
+    wherever one might, the answer must be Wagtail's own."""
+    child = staff_page.add_child(
+        instance=GuidancePage(title="Rota detail", search_description="Below the rota.")
+    )
+    staff_page.create_alias(parent=home, update_slug="rota-alias", recursive=True)
+    section.create_alias(parent=staff_page, update_slug="section-alias")
+    restrict(staff_page)
+    restrict(child)
+
+    pages = list(Page.objects.specific().exclude(depth=1))
+    assert sum(page.alias_of_id is not None for page in pages) >= 3
+    for page in pages:
+        ours = set(page.get_view_restrictions().values_list("pk", flat=True))
+        wagtails = set(Page.get_view_restrictions(page).values_list("pk", flat=True))
+        assert ours == wagtails, page.url_path
