@@ -11,6 +11,8 @@ from django.utils.functional import cached_property
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.search import index
 
+from .privacy import collections_hidden_from
+
 
 def default_review_interval():
     return settings.DOCUMENT_REVIEW_INTERVAL_MONTHS
@@ -134,6 +136,13 @@ class ReviewSchedule(models.Model):
 
 
 class ProtocolDocumentQuerySet(DocumentQuerySet):
+    def visible_to(self, request):
+        """The documents `request` may see: none from a collection that a view restriction
+        (the collection's own or an ancestor's) keeps from it. Every list of documents the
+        public sees starts here."""
+        hidden = collections_hidden_from(request)
+        return self.exclude(collection_id__in=hidden) if hidden else self
+
     def in_use(self):
         """Documents practitioners should find: current ones and those under review."""
         return self.exclude(status__in=RETIRED_STATUSES)
@@ -146,10 +155,11 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
             )
         )
 
-    def for_library(self, document_type="", audience="", sort=""):
-        """What the public library lists: documents in use, optionally of one type or for
-        one audience (documents for all practitioners are for every audience)."""
-        documents = self.in_use()
+    def for_library(self, request, document_type="", audience="", sort=""):
+        """What the public library lists to `request`: documents in use that it may see,
+        optionally of one type or for one audience (documents for all practitioners are
+        for every audience)."""
+        documents = self.visible_to(request).in_use()
         if document_type:
             documents = documents.filter(document_type=document_type)
         if audience:
@@ -287,6 +297,10 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         if self.status in RETIRED_STATUSES:
             return ReviewStatus.RETIRED
         return super().review_status_on(today)
+
+    def is_visible_to(self, request):
+        """Whether `request` may see the document at all (see `visible_to`)."""
+        return self.collection_id not in collections_hidden_from(request)
 
     @property
     def is_review_overdue(self):

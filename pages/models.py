@@ -3,9 +3,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -18,7 +19,7 @@ from sitewide.page_cache import content_version, remember
 
 from .blocks import LINKED_PAGE_FIELDS, RICH_TEXT_FEATURES, GuidanceBodyBlock
 from .forms import ContentPageForm, LibraryFilterForm
-from .privacy import restricted_paths, without_restricted
+from .privacy import is_hidden, paths_hidden_from, restricted_paths, visible_pages
 from .whats_new import WhatsNewAtomFeed, WhatsNewFeed, recent_changes
 
 
@@ -204,8 +205,10 @@ class HomePage(BasePage):
             )
         }
 
-    def featured_pages(self):
-        """The published featured pages in the editor's order, each with its description."""
+    def featured_pages(self, request):
+        """The published featured pages that `request` may open, in the editor's order,
+        each with its description."""
+        hidden = paths_hidden_from(request)
         return [
             (featured.page, featured.description or featured.page.search_description)
             for featured in self.featured_sections.filter(page__live=True)
@@ -215,8 +218,15 @@ class HomePage(BasePage):
                 "description",
                 *(f"page__{field}" for field in LINKED_PAGE_FIELDS),
                 "page__search_description",
+                "page__path",
             )
+            if not is_hidden(featured.page, hidden)
         ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = self.featured_pages(request)
+        return context
 
 
 class FeaturedSection(Orderable):
@@ -247,12 +257,12 @@ class SectionPage(ContentPage):
         "pages.WhatsNewPage",
     ]
 
-    def listed_pages(self):
-        return without_restricted(self.get_children().live())
+    def listed_pages(self, request):
+        return visible_pages(self.get_children().live(), request)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["listed_pages"] = self.listed_pages()
+        context["listed_pages"] = self.listed_pages(request)
         return context
 
 
@@ -295,7 +305,7 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
     def library(self, request):
         form = LibraryFilterForm(request.GET)
         choices = form.valid_choices()
-        documents = ProtocolDocument.objects.for_library(**choices)
+        documents = ProtocolDocument.objects.for_library(request, **choices)
         if not choices["sort"]:
             documents = (
                 documents.in_type_order()
@@ -324,6 +334,8 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
         document = get_object_or_404(
             ProtocolDocument.objects.select_related("superseded_by"), pk=document_id
         )
+        if not document.is_visible_to(request):
+            return refuse_document(document, request)
         return self.render(
             request,
             template="pages/document_entry.html",
@@ -343,7 +355,9 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
             *super().get_sitemap_urls(request),
             *(
                 {"location": f"{library_url}{document.pk}/", "lastmod": document.created_at}
-                for document in ProtocolDocument.objects.in_use().only("pk", "created_at")
+                for document in ProtocolDocument.objects.visible_to(request)
+                .in_use()
+                .only("pk", "created_at")
             ),
         ]
 
@@ -361,6 +375,16 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
         if site is not None:
             pages = pages.descendant_of(site.root_page)
         return pages.order_by("path").first()
+
+
+def refuse_document(document, request):
+    """What the document's file would answer `request`, from Wagtail's own checks for the
+    restriction of its collection: the sign-in page, or a form for the password."""
+    for check in hooks.get_hooks("before_serve_document"):
+        response = check(document, request)
+        if isinstance(response, HttpResponse):
+            return response
+    raise Http404
 
 
 class WhatsNewPage(RoutablePageMixin, ContentPage):
@@ -452,6 +476,6 @@ class ProceduresPage(ContentPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["chapters"] = ProcedureLink.objects.by_chapter()
+        context["chapters"] = ProcedureLink.objects.by_chapter(request)
         context["partnerships"] = ConsortiumPartnership.objects.all()
         return context

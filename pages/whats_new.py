@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from documents.models import DocumentFileVersion, ProtocolDocument
 
-from .privacy import without_restricted
+from .privacy import visible_pages
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def recent_changes(request, library, limit):
     their latest replacement (a document's newest change is the one that matters)."""
     changes = []
     for page in (
-        without_restricted(Page.objects.live())
+        visible_pages(Page.objects.live(), request)
         .exclude(depth__lte=2)
         .exclude(last_published_at=None)
         .order_by("-last_published_at")[:limit]
@@ -50,7 +50,8 @@ def recent_changes(request, library, limit):
         "-replaced_at"
     )
     documents = (
-        ProtocolDocument.objects.in_use()
+        ProtocolDocument.objects.visible_to(request)
+        .in_use()
         .annotate(
             replaced_at=Subquery(latest_replacement.values("replaced_at")[:1]),
             change_note=Subquery(latest_replacement.values("change_note")[:1]),

@@ -17,6 +17,7 @@ from django.utils.text import get_text_list
 from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
 
 from documents.models import RETIRED_STATUSES, ProtocolDocument
+from documents.privacy import collections_hidden_from
 
 # Rows added outside the admin's reordering have no position yet: they go last.
 EDITORS_ORDER = [F("sort_order").asc(nulls_last=True)]
@@ -80,9 +81,9 @@ class ChapterLinks:
 
 
 class ProcedureLinkQuerySet(models.QuerySet):
-    def by_chapter(self):
+    def by_chapter(self, request):
         """Chapters in the editors' order, each with its links in order and, on each link,
-        `local_documents`: its related documents still in use.
+        `local_documents`: its related documents still in use that `request` may see.
 
         One query for all three, joined, because the procedures page shows every link and
         must stay within the site's query budget however many there are.
@@ -108,6 +109,7 @@ class ProcedureLinkQuerySet(models.QuerySet):
             "related_documents__status",
             "related_documents__collection_id",
         )
+        hidden_collections = collections_hidden_from(request)
         chapters = {}
         links = {}
         for row in rows:
@@ -126,8 +128,11 @@ class ProcedureLinkQuerySet(models.QuerySet):
                 )
                 link.local_documents = []
                 group.links.append(link)
-            in_use = row["related_documents__status"] not in RETIRED_STATUSES
-            if row["related_documents__pk"] and in_use:
+            shown = (
+                row["related_documents__status"] not in RETIRED_STATUSES
+                and row["related_documents__collection_id"] not in hidden_collections
+            )
+            if row["related_documents__pk"] and shown:
                 # Every field whose default would need a query is given.
                 link.local_documents.append(
                     ProtocolDocument(

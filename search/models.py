@@ -5,6 +5,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from pages.privacy import is_hidden, paths_hidden_from
+
 WORDS = re.compile(r"\w+")
 
 
@@ -18,8 +20,9 @@ def term_list(terms):
 
 
 class PromotedResultQuerySet(models.QuerySet):
-    def for_query(self, query):
-        """The promotions one of whose terms appears, as whole words, in the query."""
+    def for_query(self, query, request):
+        """The promotions one of whose terms appears, as whole words, in the query, and
+        whose page or document `request` may open."""
         padded = f" {normalise(query)} "
         # Most searches match no promotion: the terms alone are read first, and the
         # promoted pages and documents only for the promotions that match.
@@ -30,10 +33,16 @@ class PromotedResultQuerySet(models.QuerySet):
         ]
         if not matching:
             return []
+        hidden_paths = paths_hidden_from(request)
         return [
             promotion
             for promotion in self.filter(pk__in=matching).select_related("page", "document")
-            if promotion.document_id or (promotion.page and promotion.page.live)
+            if (promotion.document and promotion.document.is_visible_to(request))
+            or (
+                promotion.page
+                and promotion.page.live
+                and not is_hidden(promotion.page, hidden_paths)
+            )
         ]
 
 

@@ -9,7 +9,7 @@ from wagtail.models import Page
 from documents.models import ProtocolDocument
 from pages.blocks import LINKED_PAGE_FIELDS
 from pages.models import LocalGuidancePage
-from pages.privacy import without_restricted
+from pages.privacy import visible_pages
 
 from .models import PromotedResult
 
@@ -92,11 +92,14 @@ def search(request):
             [
                 (
                     "document",
-                    ProtocolDocument.objects.in_use().only(*RESULT_FIELDS).search(terms),
+                    ProtocolDocument.objects.visible_to(request)
+                    .in_use()
+                    .only(*RESULT_FIELDS)
+                    .search(terms),
                 ),
                 (
                     "page",
-                    without_restricted(Page.objects.live())
+                    visible_pages(Page.objects.live(), request)
                     .only(*LINKED_PAGE_FIELDS, "search_description")
                     .search(terms),
                 ),
@@ -107,7 +110,7 @@ def search(request):
         matches = CombinedResults(result_sets, RESULTS_PER_PAGE)
         results = Paginator(matches, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         if results.number == 1:
-            promoted = PromotedResult.objects.for_query(query)
+            promoted = PromotedResult.objects.for_query(query, request)
         if any(result.document_id for result in promoted) or any(
             result.kind == "document" for result in results
         ):

@@ -10,10 +10,10 @@ from documents.sample_files import make_pdf
 from documents.uploads import safe_file_name
 
 
-def create_document(title="Test protocol", pages=1, tagged=True, **fields):
+def create_document(title="Test protocol", pages=1, tagged=True, collection=None, **fields):
     document = ProtocolDocument(
         title=title,
-        collection=Collection.get_first_root_node(),
+        collection=collection or Collection.get_first_root_node(),
         file=ContentFile(make_pdf(title, pages, tagged), name=safe_file_name(f"{title}.pdf")),
         page_count=pages,
         accessibility_tagged=tagged,
@@ -24,13 +24,13 @@ def create_document(title="Test protocol", pages=1, tagged=True, **fields):
     return document
 
 
-def bulk_create_documents(count, **fields):
+def bulk_create_documents(count, collection=None, **fields):
     """Many documents cheaply (no files written), for query-count tests."""
-    root = Collection.get_first_root_node()
+    collection = collection or Collection.get_first_root_node()
     documents = [
         ProtocolDocument(
             title=f"Bulk document {number:04d}",
-            collection=root,
+            collection=collection,
             file=f"documents/bulk-{number:04d}.pdf",
             file_size=1024 * (number + 1),
             **fields,

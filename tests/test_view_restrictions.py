@@ -4,13 +4,17 @@ the paths restrictions cover are remembered between requests to spare every page
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 
-from pages.models import GuidancePage
+from pages.models import FeaturedSection, GuidancePage
+from search.models import PromotedResult
 from sitewide.page_cache import VERSION_KEY, page_cache, page_cache_version
+from tests.editorial import logged_in, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +126,74 @@ def test_view_restrictions_are_wagtails_own_for_every_page_aliases_and_all(
         ours = set(page.get_view_restrictions().values_list("pk", flat=True))
         wagtails = set(Page.get_view_restrictions(page).values_list("pk", flat=True))
         assert ours == wagtails, page.url_path
+
+
+@pytest.fixture
+def menu_page(home):
+    page = home.add_child(
+        instance=GuidancePage(
+            title="Walrus staff room", search_description="For staff only.", show_in_menus=True
+        )
+    )
+    page.save_revision().publish()
+    return page
+
+
+def shows_menu_page(client, url, **query):
+    return "Walrus staff room" in client.get(url, query).content.decode()
+
+
+def test_a_restricted_page_leaves_the_menu_featured_sections_and_promoted_results(
+    client, home, menu_page
+):
+    FeaturedSection.objects.create(home_page=home, page=menu_page, description="Featured.")
+    PromotedResult.objects.create(terms="tusk", page=menu_page, description="Promoted.")
+    places = [("/", {}), (GUIDANCE, {}), ("/search/", {"q": "tusk"})]
+    for url, query in places:
+        assert shows_menu_page(client, url, **query), url
+
+    restrict(menu_page)
+    for url, query in places:
+        assert not shows_menu_page(client, url, **query), url
+
+
+def test_the_cached_menu_differs_between_visitors_and_the_staff_who_may_open_the_page(
+    client, home, menu_page
+):
+    FeaturedSection.objects.create(home_page=home, page=menu_page, description="Featured.")
+    restrict(menu_page)
+    staff = logged_in(staff_member("reader"))
+    for url in ("/", GUIDANCE):
+        assert not shows_menu_page(client, url), url  # the menu is cached for visitors
+        assert shows_menu_page(staff, url), url  # and not shown to staff short
+        assert not shows_menu_page(client, url), url  # nor staff's shown to visitors
+
+
+def test_a_visitor_who_gave_the_password_sees_the_page_in_the_menu(client, menu_page):
+    restriction = PageViewRestriction.objects.create(
+        page=menu_page, restriction_type=PageViewRestriction.PASSWORD, password="tusks"
+    )
+    assert not shows_menu_page(client, GUIDANCE)
+    client.post(
+        reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, menu_page.pk]),
+        {"password": "tusks", "return_url": menu_page.url},
+    )
+    assert shows_menu_page(client, GUIDANCE)
+    assert not shows_menu_page(Client(), GUIDANCE)
+
+
+def test_a_group_restricted_page_is_listed_for_its_group_only(menu_page):
+    keepers = Group.objects.create(name="Walrus keepers")
+    restriction = PageViewRestriction.objects.create(
+        page=menu_page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(keepers)
+    assert not shows_menu_page(logged_in(staff_member("outsider")), GUIDANCE)
+    assert shows_menu_page(logged_in(staff_member("keeper", "Walrus keepers")), GUIDANCE)
+
+
+def test_staff_who_may_open_a_restricted_page_find_it_in_listings_and_search(staff_page):
+    restrict(staff_page)
+    staff = logged_in(staff_member("reader"))
+    for url, query in [("/people-working-with-children/", {}), ("/search/", {"q": "walrus"})]:
+        assert shows_staff_page(staff, url, **query), url

@@ -2,11 +2,14 @@ from django import template
 from django.db.models import Q
 from wagtail.models import Page, Site
 
+from pages.privacy import is_hidden, paths_hidden_from
+
 register = template.Library()
 
 
 def navigation_pages(request, current_page):
-    """The menu's top-level pages and the current page's ancestors, in one query.
+    """The menu's top-level pages that the request may open and the current page's
+    ancestors, in one query.
 
     Both come from the same rows near the top of the tree; the result is kept on
     the request because the header and the breadcrumbs ask separately.
@@ -27,11 +30,17 @@ def navigation_pages(request, current_page):
             Q(path__startswith=root.path, depth=root.depth + 1, show_in_menus=True, live=True)
             | Q(path__in=ancestor_paths)
         ).order_by("path")
+        hidden = paths_hidden_from(request)
         menu, ancestors = [], []
         for page in pages:
             if page.path in ancestor_paths:
                 ancestors.append(page)
-            if page.depth == root.depth + 1 and page.show_in_menus and page.live:
+            if (
+                page.depth == root.depth + 1
+                and page.show_in_menus
+                and page.live
+                and not is_hidden(page, hidden)
+            ):
                 menu.append(page)
         request._navigation_pages = (menu, ancestors)
     return request._navigation_pages

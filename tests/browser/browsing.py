@@ -30,6 +30,9 @@ VIEWPORTS = {
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    # Best practice, not WCAG, but every part of a page must be in a landmark for screen
+    # reader users who move from one landmark to the next.
+    "rules": {"region": {"enabled": True}},
     "resultTypes": ["violations"],
 }
 

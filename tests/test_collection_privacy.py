@@ -1,0 +1,202 @@
+"""A document in a private collection (a view restriction on the collection or on any
+collection above it) is kept from everyone the restriction refuses: not only its file, but
+its title and summary wherever the site lists documents, and its entry, which answers as
+the file does."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import override_settings
+from django.urls import reverse
+from wagtail.models import Collection, CollectionViewRestriction
+
+from procedures.models import ProcedureChapter, ProcedureLink
+from search.models import PromotedResult
+from tests.editorial import logged_in, staff_member
+from tests.factories import bulk_create_documents, create_document
+from tests.query_counts import count_queries
+
+pytestmark = pytest.mark.django_db
+
+LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
+PROCEDURES = "/people-working-with-children/southwest-child-protection-procedures/"
+TITLE = "Walrus rota protocol"
+
+
+@pytest.fixture
+def staff_collection(db):
+    return Collection.get_first_root_node().add_child(name="Staff only")
+
+
+@pytest.fixture
+def rota_collection(staff_collection):
+    # Below the collection that will be restricted: the ancestor's restriction covers it.
+    return staff_collection.add_child(name="Rotas")
+
+
+@pytest.fixture
+def private_document(rota_collection):
+    document = create_document(
+        TITLE,
+        collection=rota_collection,
+        summary="Who is on call at the walrus enclosure.",
+        former_titles="Tusk duty list",
+    )
+    link = ProcedureLink.objects.create(
+        title="Allegations against staff",
+        url="https://www.proceduresonline.com/swcpp/p_alleg_staff.html",
+        chapter=ProcedureChapter.objects.create(title="Walrus chapter"),
+    )
+    link.related_documents.add(document)
+    PromotedResult.objects.create(terms="tusk", document=document, description="Promoted.")
+    return document
+
+
+def restrict(collection, restriction_type=CollectionViewRestriction.LOGIN, **fields):
+    return CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=restriction_type, **fields
+    )
+
+
+def entry_url(document):
+    return f"{LIBRARY}{document.pk}/"
+
+
+def places(document):
+    """Everywhere the public sees documents listed, as (address, query)."""
+    return [
+        (LIBRARY, {}),
+        (entry_url(document), {}),
+        ("/search/", {"q": "walrus"}),
+        ("/search/", {"q": "tusk"}),
+        ("/whats-new/", {}),
+        ("/whats-new/feed/rss/", {}),
+        ("/whats-new/feed/atom/", {}),
+        (PROCEDURES, {}),
+        ("/sitemap.xml", {}),
+    ]
+
+
+def shows(client, url, query, document):
+    response = client.get(url, query)
+    content = response.content.decode()
+    return response.status_code == 200 and (TITLE in content or entry_url(document) in content)
+
+
+@override_settings(PAGE_CACHE_SECONDS=600)
+def test_a_document_below_a_restricted_collection_is_listed_nowhere(
+    client, staff_collection, private_document
+):
+    # Seen, and cached, while the collection is public.
+    for url, query in places(private_document):
+        assert shows(client, url, query, private_document), (url, query)
+
+    restrict(staff_collection)
+    shown = [
+        (url, query)
+        for url, query in places(private_document)
+        if shows(client, url, query, private_document)
+    ]
+    assert not shown
+    for url, query in places(private_document):
+        assert "Tusk duty list" not in client.get(url, query).content.decode()
+
+
+def test_its_entry_sends_visitors_to_sign_in_as_its_file_does(client, staff_collection):
+    document = create_document(TITLE, collection=staff_collection)
+    restrict(staff_collection)
+    sign_in_pages = set()
+    for url in (entry_url(document), document.url):
+        response = client.get(url)
+        assert response.status_code == 302
+        location = urlsplit(response["Location"])
+        assert parse_qs(location.query)["next"] == [url]
+        sign_in_pages.add(location.path)
+    assert sign_in_pages == {reverse("wagtailcore_login")}
+
+
+def test_its_entry_asks_for_the_collection_password_as_its_file_does(client, staff_collection):
+    document = create_document(TITLE, collection=staff_collection)
+    restriction = restrict(
+        staff_collection, CollectionViewRestriction.PASSWORD, password="walrus-pass"
+    )
+    response = client.get(entry_url(document))
+    assert response.status_code == 200
+    assert TITLE not in response.content.decode()
+    assert reverse("wagtaildocs_authenticate_with_password", args=[restriction.pk]) in (
+        response.content.decode()
+    )
+    assert "no-cache" in response["Cache-Control"]
+
+    passed = client.post(
+        reverse("wagtaildocs_authenticate_with_password", args=[restriction.pk]),
+        {"password": "walrus-pass", "return_url": entry_url(document)},
+    )
+    assert passed["Location"] == entry_url(document)
+    assert TITLE in client.get(entry_url(document)).content.decode()
+    assert shows(client, LIBRARY, {}, document)
+
+
+def test_a_group_restriction_shows_the_document_to_its_group_only(staff_collection):
+    document = create_document(TITLE, collection=staff_collection)
+    rota_keepers = Group.objects.create(name="Rota keepers")
+    restrict(staff_collection, CollectionViewRestriction.GROUPS).groups.add(rota_keepers)
+    outsider = logged_in(staff_member("outsider"))
+    keeper = logged_in(staff_member("keeper", "Rota keepers"))
+
+    assert not shows(outsider, LIBRARY, {}, document)
+    assert outsider.get(entry_url(document)).status_code == 302
+    assert shows(keeper, LIBRARY, {}, document)
+    assert shows(keeper, entry_url(document), {}, document)
+
+
+def test_staff_signed_in_still_find_documents_restricted_to_signed_in_users(
+    staff_collection, private_document
+):
+    restrict(staff_collection)
+    staff = logged_in(staff_member("reader"))
+    for url, query in [
+        (LIBRARY, {}),
+        (entry_url(private_document), {}),
+        ("/search/", {"q": "tusk"}),
+    ]:
+        assert shows(staff, url, query, private_document), (url, query)
+
+
+@override_settings(PAGE_CACHE_SECONDS=600)
+def test_moving_a_collection_below_a_restricted_one_hides_its_documents(client, staff_collection):
+    public = Collection.get_first_root_node().add_child(name="Public rotas")
+    document = create_document(TITLE, collection=public)
+    restrict(staff_collection)
+    assert shows(client, LIBRARY, {}, document)  # and cached
+
+    admin = staff_member("admin")
+    admin.is_superuser = True
+    admin.save()
+    response = logged_in(admin).post(
+        reverse("wagtailadmin_collections:edit", args=[public.pk]),
+        {"name": "Public rotas", "parent": staff_collection.pk},
+    )
+    assert response.status_code == 302
+    public.refresh_from_db()
+    assert public.get_parent() == staff_collection
+    assert not shows(client, LIBRARY, {}, document)
+    assert client.get(entry_url(document)).status_code == 302
+
+
+@override_settings(PAGE_CACHE_SECONDS=600)
+def test_lifting_the_restriction_brings_the_document_back(client, staff_collection):
+    document = create_document(TITLE, collection=staff_collection)
+    restriction = restrict(staff_collection)
+    assert not shows(client, LIBRARY, {}, document)
+    restriction.delete()
+    assert shows(client, LIBRARY, {}, document)
+
+
+@pytest.mark.parametrize("url", [LIBRARY, "/search/?q=bulk", "/whats-new/", PROCEDURES])
+def test_private_documents_cost_no_query_each(client, staff_collection, url):
+    restrict(staff_collection)
+    before = count_queries(client, url)
+    bulk_create_documents(30, collection=staff_collection)
+    assert count_queries(client, url) == before
