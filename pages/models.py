@@ -440,6 +440,6 @@ class ProceduresPage(ContentPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["chapters"] = ProcedureLink.objects.by_chapter()
-        context["partnerships"] = ConsortiumPartnership.objects.all()
+        context["chapters"] = ProcedureLink.objects.live().by_chapter()
+        context["partnerships"] = ConsortiumPartnership.objects.live()
         return context

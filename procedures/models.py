@@ -14,15 +14,18 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
 
 from documents.models import RETIRED_STATUSES, ProtocolDocument
+from editorial.models import ApprovedSnippet, LiveQuerySet
 
 # Rows added outside the admin's reordering have no position yet: they go last.
 EDITORS_ORDER = [F("sort_order").asc(nulls_last=True)]
 
 
-class ConsortiumPartnership(Orderable):
+class ConsortiumPartnership(ApprovedSnippet, Orderable):
     """One of the safeguarding children partnerships that share the Southwest Child
     Protection Procedures.
 
@@ -41,6 +44,8 @@ class ConsortiumPartnership(Orderable):
         help_text="Marked on the procedures page as this partnership.",
     )
 
+    objects = LiveQuerySet.as_manager()
+
     class Meta(Orderable.Meta):
         verbose_name = "consortium partnership"
         ordering = [*EDITORS_ORDER, "name"]
@@ -57,11 +62,13 @@ class ConsortiumPartnership(Orderable):
         return self.name
 
 
-class ProcedureChapter(Orderable):
+class ProcedureChapter(ApprovedSnippet, Orderable):
     """A chapter of the shared procedures manual, e.g. "Strategy discussions": how procedure
     links are grouped on the procedures page, and what each recorded update amended."""
 
     title = models.CharField(max_length=150, unique=True)
+
+    objects = LiveQuerySet.as_manager()
 
     class Meta(Orderable.Meta):
         verbose_name = "procedures chapter"
@@ -79,7 +86,11 @@ class ChapterLinks:
     links: list
 
 
-class ProcedureLinkQuerySet(models.QuerySet):
+class ProcedureLinkQuerySet(LiveQuerySet):
+    def live(self):
+        """Published links in published chapters: the chapter's title heads them."""
+        return super().live().filter(chapter__live=True)
+
     def by_chapter(self):
         """Chapters in the editors' order, each with its links in order and, on each link,
         `local_documents`: its related documents still in use.
@@ -141,7 +152,7 @@ class ProcedureLinkQuerySet(models.QuerySet):
         return list(chapters.values())
 
 
-class ProcedureLink(Orderable):
+class ProcedureLink(ApprovedSnippet, Orderable, ClusterableModel):
     """A link into the shared procedures manual, kept in one place so that when Tri.x moves a
     chapter, editors correct one snippet rather than every page that links to it.
 
@@ -163,7 +174,9 @@ class ProcedureLink(Orderable):
         blank=True,
         help_text="What practitioners here should know as well, e.g. whom to contact locally.",
     )
-    related_documents = models.ManyToManyField(
+    # Parental, so that a draft's choice is kept in its revision and reaches the public
+    # listing only when the draft is published.
+    related_documents = ParentalManyToManyField(
         ProtocolDocument,
         blank=True,
         related_name="procedure_links",

@@ -5,6 +5,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from editorial.models import ApprovedSnippet, LiveQuerySet
+
 WORDS = re.compile(r"\w+")
 
 
@@ -17,27 +19,29 @@ def term_list(terms):
     return [normalise(term) for term in terms.split(",") if normalise(term)]
 
 
-class PromotedResultQuerySet(models.QuerySet):
+class PromotedResultQuerySet(LiveQuerySet):
     def for_query(self, query):
-        """The promotions one of whose terms appears, as whole words, in the query."""
+        """The published promotions one of whose terms appears, as whole words, in the
+        query."""
+        live = self.live()
         padded = f" {normalise(query)} "
         # Most searches match no promotion: the terms alone are read first, and the
         # promoted pages and documents only for the promotions that match.
         matching = [
             pk
-            for pk, terms in self.values_list("pk", "terms")
+            for pk, terms in live.values_list("pk", "terms")
             if any(f" {term} " in padded for term in term_list(terms))
         ]
         if not matching:
             return []
         return [
             promotion
-            for promotion in self.filter(pk__in=matching).select_related("page", "document")
+            for promotion in live.filter(pk__in=matching).select_related("page", "document")
             if promotion.document_id or (promotion.page and promotion.page.live)
         ]
 
 
-class PromotedResult(index.Indexed, models.Model):
+class PromotedResult(ApprovedSnippet, index.Indexed, models.Model):
     """A "best bet": the page or document shown first when practitioners search for a
     term editors chose, e.g. "escalation" leads to the Resolving Professional Differences
     Protocol, its current name."""

@@ -74,6 +74,7 @@ def test_procedure_links_cost_the_same_however_many_there_are(client):
             chapter=chapter,
         )
         link.related_documents.set(documents[: number % 4])
+        link.save()
         links.append(link)
     for number in range(10):
         ConsortiumPartnership.objects.create(

@@ -233,7 +233,9 @@ class Command(BaseCommand):
                     },
                 )
                 if created:
+                    # A parental relation: stored when the link is saved.
                     link.related_documents.set(documents[title] for title in values["documents"])
+                    link.save()
                 link_order += 1
 
         for values in procedures["updates"]:
