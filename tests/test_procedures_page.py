@@ -116,6 +116,7 @@ def test_only_one_partnership_can_be_this_sites(admin_client):
             "name": "Dorset",
             "website": "https://www.dorsetcouncil.gov.uk/",
             "is_this_partnership": "on",
+            "front_door_opening_periods-count": 0,
         },
     )
     assert response.status_code == 200
@@ -171,7 +172,12 @@ def test_publishing_snippets_in_the_admin_changes_the_page(client, admin_client,
     partnership = ConsortiumPartnership.objects.get(name="Bristol")
     admin_client.post(
         reverse("wagtailsnippets_procedures_consortiumpartnership:edit", args=[partnership.pk]),
-        {"name": "Bristol (Keeping Bristol Safe)", "website": partnership.website, **PUBLISH},
+        {
+            "name": "Bristol (Keeping Bristol Safe)",
+            "website": partnership.website,
+            "front_door_opening_periods-count": 0,
+            **PUBLISH,
+        },
     )
     assert "Bristol (Keeping Bristol Safe)</a>" in page_html(client)
 

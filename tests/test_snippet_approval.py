@@ -150,7 +150,11 @@ def test_an_editors_change_to_a_partnership_waits_for_approval(client, editor, a
     submit(
         editor,
         bristol,
-        {"name": "Bristol (Keeping Bristol Safe)", "website": "https://kbsp.example.org/"},
+        {
+            "name": "Bristol (Keeping Bristol Safe)",
+            "website": "https://kbsp.example.org/",
+            "front_door_opening_periods-count": 0,
+        },
     )
     text = public_text(client, PROCEDURES)
     assert "Keeping Bristol Safe" not in text and "kbsp.example.org" not in text
