@@ -18,6 +18,7 @@ PUBLIC_URLS = [
     "/people-working-with-children/southwest-child-protection-procedures/",
     "/concerned-about-a-child/",
     "/accessibility-statement/",
+    "/child-lives-in-another-area/",
     "/whats-new/",
     "/whats-new/feed/atom/",
     "/people-working-with-children/local-protocols-and-guidance/1/",
