@@ -212,3 +212,15 @@ def test_an_unpublished_link_leaves_the_pages_that_chose_it(client, approver):
     link.unpublish(user=approver)
     assert "Information sharing" not in public_text(client, GUIDANCE)
     assert "Information sharing" not in public_text(client, PROCEDURES)
+
+
+def test_only_approvers_may_reorder_what_practitioners_see(editor, approver):
+    chapters = list(ProcedureChapter.objects.all())
+    last = chapters[-1]
+    url = snippet_url(last, "reorder") + "?position=0"
+    refused = logged_in(editor).post(url)
+    assert refused.status_code == 302 and refused["Location"] == reverse("wagtailadmin_home")
+    assert list(ProcedureChapter.objects.all()) == chapters
+
+    assert logged_in(approver).post(url).status_code == 200
+    assert ProcedureChapter.objects.first() == last
