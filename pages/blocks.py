@@ -309,6 +309,13 @@ class ProcedureLinksBlock(blocks.StructBlock):
         icon = "link-external"
         template = "blocks/procedure_links.html"
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        # A link the page chose may since have been unpublished; a new link may still be
+        # awaiting approval. Neither is shown.
+        context["live_links"] = [link for link in value["links"] if link and link.live]
+        return context
+
 
 class GuidanceBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()

@@ -15,7 +15,7 @@ from wagtail.search import index
 
 from documents.models import ProtocolDocument, RecordedReview, ReviewSchedule
 from procedures.models import ConsortiumPartnership, ProcedureLink
-from sitewide.page_cache import content_version, remember
+from sitewide.page_cache import content_version, expire_cached_page_by, remember
 
 from .blocks import LINKED_PAGE_FIELDS, RICH_TEXT_FEATURES, GuidanceBodyBlock
 from .forms import ContentPageForm, LibraryFilterForm
@@ -156,6 +156,7 @@ class HomePage(BasePage):
         "pages.LocalGuidancePage",
         "pages.ProceduresPage",
         "pages.WhatsNewPage",
+        "pages.OtherAreasPage",
     ]
 
     def route(self, request, path_components):
@@ -255,6 +256,7 @@ class SectionPage(ContentPage):
         "pages.LocalGuidancePage",
         "pages.ProceduresPage",
         "pages.WhatsNewPage",
+        "pages.OtherAreasPage",
     ]
 
     def listed_pages(self, request):
@@ -476,6 +478,64 @@ class ProceduresPage(ContentPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["chapters"] = ProcedureLink.objects.by_chapter(request)
-        context["partnerships"] = ConsortiumPartnership.objects.all()
+        context["chapters"] = ProcedureLink.objects.live().by_chapter(request)
+        context["partnerships"] = ConsortiumPartnership.objects.live()
         return context
+
+
+class OtherAreasPage(ContentPage):
+    """ "Child lives in another area?": the children's social care front door of each
+    partnership of the South West consortium, this partnership first, with whether each is
+    open now where its hours are known. A practitioner here may work with a child who lives
+    across the border; every contact panel links to this page (`other_areas_url`)."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = [*ContentPage.content_panels, FieldPanel("intro")]
+    search_fields = [*ContentPage.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["pages.HomePage", "pages.SectionPage"]
+    subpage_types = []
+    max_count = 1
+
+    def front_doors(self, request):
+        """(partnership, open-now status or None) for each published partnership. The page
+        leaves the cache when the first of those statuses changes."""
+        front_doors = [
+            (partnership, partnership.front_door_status())
+            for partnership in ConsortiumPartnership.objects.front_doors()
+        ]
+        changes = [status.changes_at for _, status in front_doors if status and status.changes_at]
+        if changes:
+            expire_cached_page_by(request, min(changes))
+        return front_doors
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["front_doors"] = self.front_doors(request)
+        return context
+
+    @classmethod
+    def url_for(cls, request):
+        """The address of the site's page, or None: remembered for the content version,
+        since every contact panel links to it."""
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        return remember(
+            ("other-areas-page", site.pk),
+            content_version(request),
+            lambda: cls.find_url(site),
+        )
+
+    @classmethod
+    def find_url(cls, site):
+        page = (
+            cls.objects.live()
+            .public()
+            .descendant_of(site.root_page)
+            .only(*LINKED_PAGE_FIELDS)
+            .order_by("path")
+            .first()
+        )
+        return page.get_url() if page else None

@@ -13,23 +13,40 @@ from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.text import get_text_list
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
 
 from documents.models import RETIRED_STATUSES, ProtocolDocument
 from documents.privacy import collections_hidden_from
+from editorial.models import ApprovedSnippet, LiveQuerySet
+from sitewide.blocks import OpeningPeriodBlock
+from sitewide.opening_hours import OpeningHours
 
 # Rows added outside the admin's reordering have no position yet: they go last.
 EDITORS_ORDER = [F("sort_order").asc(nulls_last=True)]
 
 
-class ConsortiumPartnership(Orderable):
+class ConsortiumPartnershipQuerySet(LiveQuerySet):
+    def front_doors(self):
+        """The published partnerships as the "Child lives in another area?" page lists
+        them: this site's partnership first, then the others in the editors' order."""
+        return self.live().order_by("-is_this_partnership", *EDITORS_ORDER, "name")
+
+
+class ConsortiumPartnership(ApprovedSnippet, Orderable):
     """One of the safeguarding children partnerships that share the Southwest Child
-    Protection Procedures.
+    Protection Procedures, and the front door of its children's social care.
 
     Partnership staff keep the list in the admin under Procedures → Partnerships; the
     procedures page lists them in this order with this site's own marked, so that a
     practitioner whose case crosses a border finds the neighbouring partnership's site.
+    The "Child lives in another area?" page lists their front doors, with whether each is
+    open now where its hours are given as opening periods.
     """
 
     name = models.CharField(
@@ -41,6 +58,63 @@ class ConsortiumPartnership(Orderable):
         default=False,
         help_text="Marked on the procedures page as this partnership.",
     )
+
+    front_door_name = models.CharField(
+        "front door",
+        max_length=120,
+        blank=True,
+        help_text="The team that takes concerns about children who live there, "
+        "e.g. 'Children's Services Front Door'.",
+    )
+    front_door_phone = models.CharField("children's social care phone", max_length=40, blank=True)
+    front_door_hours = models.CharField(
+        "opening hours",
+        max_length=200,
+        blank=True,
+        help_text="As the partnership words them, e.g. 'Monday to Thursday 8:30am to 5pm, "
+        "Friday 8:30am to 4:30pm'.",
+    )
+    front_door_opening_periods = StreamField(
+        [("period", OpeningPeriodBlock())],
+        blank=True,
+        verbose_name="opening periods",
+        help_text="The same hours as periods, so the site can say whether the line is open "
+        "now. Leave empty if the hours are not known.",
+    )
+    front_door_closed_on_bank_holidays = models.BooleanField(
+        "closed on bank holidays", default=True, help_text="Closed on bank holidays in England."
+    )
+    out_of_hours_phone = models.CharField("out-of-hours phone", max_length=40, blank=True)
+    front_door_website = models.URLField(
+        "front door web page",
+        max_length=500,
+        blank=True,
+        help_text="Where the partnership explains how to raise a concern about a child.",
+    )
+    referral_route = models.TextField(
+        blank=True, help_text="How practitioners refer, e.g. 'By phone, then the online form'."
+    )
+
+    objects = ConsortiumPartnershipQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("website"),
+        FieldPanel("is_this_partnership"),
+        MultiFieldPanel(
+            [
+                FieldPanel("front_door_name"),
+                FieldPanel("front_door_phone"),
+                FieldPanel("front_door_hours"),
+                FieldPanel("front_door_opening_periods"),
+                FieldPanel("front_door_closed_on_bank_holidays"),
+                FieldPanel("out_of_hours_phone"),
+                FieldPanel("front_door_website"),
+                FieldPanel("referral_route"),
+            ],
+            heading="Children's social care front door",
+        ),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = "consortium partnership"
@@ -57,12 +131,28 @@ class ConsortiumPartnership(Orderable):
     def __str__(self):
         return self.name
 
+    @cached_property
+    def front_door_opening_hours(self):
+        """The front door's hours as periods, or None if none are given."""
+        if not self.front_door_opening_periods:
+            return None
+        return OpeningHours.from_blocks(
+            self.front_door_opening_periods, self.front_door_closed_on_bank_holidays
+        )
 
-class ProcedureChapter(Orderable):
+    def front_door_status(self):
+        """Whether the front door is open now, and when that changes; None if not known."""
+        hours = self.front_door_opening_hours
+        return hours.status_at() if hours else None
+
+
+class ProcedureChapter(ApprovedSnippet, Orderable):
     """A chapter of the shared procedures manual, e.g. "Strategy discussions": how procedure
     links are grouped on the procedures page, and what each recorded update amended."""
 
     title = models.CharField(max_length=150, unique=True)
+
+    objects = LiveQuerySet.as_manager()
 
     class Meta(Orderable.Meta):
         verbose_name = "procedures chapter"
@@ -80,7 +170,11 @@ class ChapterLinks:
     links: list
 
 
-class ProcedureLinkQuerySet(models.QuerySet):
+class ProcedureLinkQuerySet(LiveQuerySet):
+    def live(self):
+        """Published links in published chapters: the chapter's title heads them."""
+        return super().live().filter(chapter__live=True)
+
     def by_chapter(self, request):
         """Chapters in the editors' order, each with its links in order and, on each link,
         `local_documents`: its related documents still in use that `request` may see.
@@ -146,7 +240,7 @@ class ProcedureLinkQuerySet(models.QuerySet):
         return list(chapters.values())
 
 
-class ProcedureLink(Orderable):
+class ProcedureLink(ApprovedSnippet, Orderable, ClusterableModel):
     """A link into the shared procedures manual, kept in one place so that when Tri.x moves a
     chapter, editors correct one snippet rather than every page that links to it.
 
@@ -168,7 +262,9 @@ class ProcedureLink(Orderable):
         blank=True,
         help_text="What practitioners here should know as well, e.g. whom to contact locally.",
     )
-    related_documents = models.ManyToManyField(
+    # Parental, so that a draft's choice is kept in its revision and reaches the public
+    # listing only when the draft is published.
+    related_documents = ParentalManyToManyField(
         ProtocolDocument,
         blank=True,
         related_name="procedure_links",

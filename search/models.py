@@ -5,6 +5,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from editorial.models import ApprovedSnippet, LiveQuerySet
 from pages.privacy import is_hidden, paths_hidden_from
 
 WORDS = re.compile(r"\w+")
@@ -19,16 +20,17 @@ def term_list(terms):
     return [normalise(term) for term in terms.split(",") if normalise(term)]
 
 
-class PromotedResultQuerySet(models.QuerySet):
+class PromotedResultQuerySet(LiveQuerySet):
     def for_query(self, query, request):
-        """The promotions one of whose terms appears, as whole words, in the query, and
-        whose page or document `request` may open."""
+        """The published promotions one of whose terms appears, as whole words, in the
+        query, and whose page or document `request` may open."""
+        live = self.live()
         padded = f" {normalise(query)} "
         # Most searches match no promotion: the terms alone are read first, and the
         # promoted pages and documents only for the promotions that match.
         matching = [
             pk
-            for pk, terms in self.values_list("pk", "terms")
+            for pk, terms in live.values_list("pk", "terms")
             if any(f" {term} " in padded for term in term_list(terms))
         ]
         if not matching:
@@ -36,7 +38,7 @@ class PromotedResultQuerySet(models.QuerySet):
         hidden_paths = paths_hidden_from(request)
         return [
             promotion
-            for promotion in self.filter(pk__in=matching).select_related("page", "document")
+            for promotion in live.filter(pk__in=matching).select_related("page", "document")
             if (promotion.document and promotion.document.is_visible_to(request))
             or (
                 promotion.page
@@ -46,7 +48,7 @@ class PromotedResultQuerySet(models.QuerySet):
         ]
 
 
-class PromotedResult(index.Indexed, models.Model):
+class PromotedResult(ApprovedSnippet, index.Indexed, models.Model):
     """A "best bet": the page or document shown first when practitioners search for a
     term editors chose, e.g. "escalation" leads to the Resolving Professional Differences
     Protocol, its current name."""

@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from pages.blocks import RICH_TEXT_FEATURES, LinkBlock
 
 from .blocks import OpeningPeriodBlock
-from .opening_hours import OpeningHours, OpeningPeriod
+from .opening_hours import OpeningHours
 
 
 @register_setting(icon="site")
@@ -143,17 +143,7 @@ class PartnershipSettings(BaseSiteSetting):
 
     @cached_property
     def opening_hours(self):
-        return OpeningHours(
-            [
-                OpeningPeriod(
-                    days=tuple(int(day) for day in child.value["days"]),
-                    opens=child.value["opens"],
-                    closes=child.value["closes"],
-                )
-                for child in self.opening_periods
-            ],
-            closed_on_bank_holidays=self.closed_on_bank_holidays,
-        )
+        return OpeningHours.from_blocks(self.opening_periods, self.closed_on_bank_holidays)
 
     def contact_status(self):
         """Whether the daytime team is open now, and when that changes."""

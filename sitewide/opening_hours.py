@@ -96,6 +96,21 @@ class OpeningHours:
         ]
         self.closed_on_bank_holidays = closed_on_bank_holidays
 
+    @classmethod
+    def from_blocks(cls, opening_periods, closed_on_bank_holidays):
+        """From a StreamField of OpeningPeriodBlock, as editors enter them."""
+        return cls(
+            [
+                OpeningPeriod(
+                    days=tuple(int(day) for day in child.value["days"]),
+                    opens=child.value["opens"],
+                    closes=child.value["closes"],
+                )
+                for child in opening_periods
+            ],
+            closed_on_bank_holidays=closed_on_bank_holidays,
+        )
+
     def __str__(self):
         if not self.periods:
             return "24 hours a day, every day"

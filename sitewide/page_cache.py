@@ -139,14 +139,25 @@ def is_cacheable_response(response):
     )
 
 
+def expire_cached_page_by(request, moment):
+    """Keep the page being rendered in the cache no later than `moment`: for pages that
+    show more than the contact panel's open-now state (other teams' hours)."""
+    earliest = getattr(request, "page_cache_expires_by", None)
+    request.page_cache_expires_by = moment if earliest is None else min(earliest, moment)
+
+
 def seconds_until_contact_status_changes(request):
     site = Site.find_for_request(request)
     if site is None:
         return None
-    changes_at = PartnershipSettings.for_request(request).contact_status().changes_at
-    if changes_at is None:
+    changes = [
+        PartnershipSettings.for_request(request).contact_status().changes_at,
+        getattr(request, "page_cache_expires_by", None),
+    ]
+    changes = [moment for moment in changes if moment is not None]
+    if not changes:
         return None
-    return max(1, int((changes_at - timezone.now()).total_seconds()))
+    return max(1, int((min(changes) - timezone.now()).total_seconds()))
 
 
 class AnonymousPageCacheMiddleware:

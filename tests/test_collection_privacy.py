@@ -49,6 +49,7 @@ def private_document(rota_collection):
         chapter=ProcedureChapter.objects.create(title="Walrus chapter"),
     )
     link.related_documents.add(document)
+    link.save()  # a parental many-to-many relation is written when its link is saved
     PromotedResult.objects.create(terms="tusk", document=document, description="Promoted.")
     return document
 

@@ -27,6 +27,7 @@ EXPECTED_TREE = {
     "/home/concerned-about-a-child/": "GuidancePage",
     "/home/whats-new/": "WhatsNewPage",
     "/home/accessibility-statement/": "GuidancePage",
+    "/home/child-lives-in-another-area/": "OtherAreasPage",
 }
 
 
@@ -38,7 +39,11 @@ def snapshot():
         PartnershipSettings.objects.count(),
         Site.objects.count(),
         ProtocolDocument.objects.count(),
-        list(ConsortiumPartnership.objects.values_list("name", "is_this_partnership")),
+        list(
+            ConsortiumPartnership.objects.values_list(
+                "name", "is_this_partnership", "front_door_phone", "out_of_hours_phone"
+            )
+        ),
         list(ProcedureChapter.objects.values_list("title", flat=True)),
         list(ProcedureLink.objects.values_list("title", "chapter__title", "url")),
         ProcedureLink.related_documents.through.objects.count(),
@@ -146,3 +151,21 @@ def test_demo_load_gives_review_dates_only_to_pages_without_any():
     owned.refresh_from_db()
     assert undated.last_reviewed_on and undated.owner_email == "business.unit@example.org"
     assert owned.owner_email == "new.owner@example.org"
+
+
+def test_demo_load_gives_front_doors_only_to_partnerships_without_one():
+    ConsortiumPartnership.objects.filter(name="Devon").update(
+        front_door_name="",
+        front_door_phone="",
+        front_door_hours="",
+        front_door_opening_periods=[],
+        out_of_hours_phone="",
+        front_door_website="",
+        referral_route="",
+    )
+    ConsortiumPartnership.objects.filter(name="Bristol").update(front_door_phone="0117 903 6444")
+    call_command("load_demo_content", verbosity=0)
+    devon = ConsortiumPartnership.objects.get(name="Devon")
+    assert devon.front_door_phone == "01632 960 101"
+    assert devon.front_door_opening_hours is not None
+    assert ConsortiumPartnership.objects.get(name="Bristol").front_door_phone == "0117 903 6444"

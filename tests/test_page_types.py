@@ -7,6 +7,7 @@ from pages.models import (
     GuidancePage,
     HomePage,
     LocalGuidancePage,
+    OtherAreasPage,
     ProceduresPage,
     SectionPage,
     WhatsNewPage,
@@ -89,7 +90,10 @@ def test_page_types_only_go_where_they_make_sense():
         LocalGuidancePage,
         ProceduresPage,
         WhatsNewPage,
+        OtherAreasPage,
     }
+    assert OtherAreasPage.allowed_subpage_models() == []
+    assert OtherAreasPage.max_count == 1
     assert set(SectionPage.allowed_subpage_models()) == set(HomePage.allowed_subpage_models())
     assert LocalGuidancePage.allowed_subpage_models() == []
     assert ProceduresPage.allowed_subpage_models() == []

@@ -116,6 +116,7 @@ def test_only_one_partnership_can_be_this_sites(admin_client):
             "name": "Dorset",
             "website": "https://www.dorsetcouncil.gov.uk/",
             "is_this_partnership": "on",
+            "front_door_opening_periods-count": 0,
         },
     )
     assert response.status_code == 200
@@ -132,6 +133,9 @@ def page_cache_on():
     cache.clear()
 
 
+PUBLISH = {"action-publish": "action-publish"}
+
+
 def link_form(link, **changes):
     values = {
         "title": link.title,
@@ -140,10 +144,10 @@ def link_form(link, **changes):
         "note": link.note,
         "related_documents": [document.pk for document in link.related_documents.all()],
     }
-    return {**values, **changes}
+    return {**values, **PUBLISH, **changes}
 
 
-def test_editing_snippets_in_the_admin_changes_the_page(client, admin_client, page_cache_on):
+def test_publishing_snippets_in_the_admin_changes_the_page(client, admin_client, page_cache_on):
     assert client.get(PROCEDURES)["X-Page-Cache"] == "miss"
     assert client.get(PROCEDURES)["X-Page-Cache"] == "hit"
 
@@ -168,14 +172,19 @@ def test_editing_snippets_in_the_admin_changes_the_page(client, admin_client, pa
     partnership = ConsortiumPartnership.objects.get(name="Bristol")
     admin_client.post(
         reverse("wagtailsnippets_procedures_consortiumpartnership:edit", args=[partnership.pk]),
-        {"name": "Bristol (Keeping Bristol Safe)", "website": partnership.website},
+        {
+            "name": "Bristol (Keeping Bristol Safe)",
+            "website": partnership.website,
+            "front_door_opening_periods-count": 0,
+            **PUBLISH,
+        },
     )
     assert "Bristol (Keeping Bristol Safe)</a>" in page_html(client)
 
     chapter = ProcedureChapter.objects.get(title="Neglect")
     admin_client.post(
         reverse("wagtailsnippets_procedures_procedurechapter:edit", args=[chapter.pk]),
-        {"title": "Neglect and child poverty"},
+        {"title": "Neglect and child poverty", **PUBLISH},
     )
     assert ">Neglect and child poverty</h3>" in page_html(client)
 

@@ -18,6 +18,7 @@ PUBLIC_URLS = [
     "/people-working-with-children/southwest-child-protection-procedures/",
     "/concerned-about-a-child/",
     "/accessibility-statement/",
+    "/child-lives-in-another-area/",
     "/whats-new/",
     "/whats-new/feed/atom/",
     "/people-working-with-children/local-protocols-and-guidance/1/",
@@ -74,6 +75,7 @@ def test_procedure_links_cost_the_same_however_many_there_are(client):
             chapter=chapter,
         )
         link.related_documents.set(documents[: number % 4])
+        link.save()
         links.append(link)
     for number in range(10):
         ConsortiumPartnership.objects.create(

@@ -23,6 +23,7 @@ from pages.models import (
     GuidancePage,
     HomePage,
     LocalGuidancePage,
+    OtherAreasPage,
     ProceduresPage,
     SectionPage,
     WhatsNewPage,
@@ -43,6 +44,7 @@ PAGE_TYPES = {
     "LocalGuidancePage": LocalGuidancePage,
     "ProceduresPage": ProceduresPage,
     "WhatsNewPage": WhatsNewPage,
+    "OtherAreasPage": OtherAreasPage,
 }
 PAGE_REFERENCE = re.compile(r"^page:(.*)$")
 PROCEDURE_LINK_REFERENCE = re.compile(r"^procedure-link:(.*)$")
@@ -206,7 +208,7 @@ class Command(BaseCommand):
             is_this_partnership=True
         ).exists()
         for order, values in enumerate(procedures["partnerships"]):
-            ConsortiumPartnership.objects.get_or_create(
+            partnership, _ = ConsortiumPartnership.objects.get_or_create(
                 name=values["name"],
                 defaults={
                     "website": values["website"],
@@ -215,6 +217,12 @@ class Command(BaseCommand):
                     "sort_order": order,
                 },
             )
+            # Placeholders, given only to a partnership with no front door of its own yet.
+            front_door = values["front_door"]
+            if not any(getattr(partnership, field) for field in front_door):
+                for field, value in front_door.items():
+                    setattr(partnership, field, value)
+                partnership.save()
 
         documents = {document.title: document for document in ProtocolDocument.objects.all()}
         link_order = 0
@@ -233,7 +241,9 @@ class Command(BaseCommand):
                     },
                 )
                 if created:
+                    # A parental relation: stored when the link is saved.
                     link.related_documents.set(documents[title] for title in values["documents"])
+                    link.save()
                 link_order += 1
 
         for values in procedures["updates"]:

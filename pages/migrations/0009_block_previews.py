@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0007_linked_page_chooser'),
+        ('pages', '0008_other_areas_page'),
     ]
 
     operations = [
