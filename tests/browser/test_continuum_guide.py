@@ -89,3 +89,15 @@ def test_without_javascript_the_answer_is_on_the_next_page(browser, site_url):
         assert "span levels 2 to 4" in result
     finally:
         tab.close()
+
+
+def test_printed_answer_leaves_out_the_form(tab):
+    tab.open(GUIDE)
+    tab.page.get_by_label(LEVEL_4_DISCLOSURE).check()
+    tab.page.locator("#guide-result").get_by_text("Level 4: Acute needs").wait_for()
+    tab.page.emulate_media(media="print")
+    assert not tab.page.locator("form[data-continuum-guide]").is_visible()
+    assert not tab.page.get_by_role("link", name="Exit this page").is_visible()
+    printed = tab.page.locator("#guide-result").inner_text()
+    assert "If a child is in immediate danger, call 999." in printed
+    assert LEVEL_4_DISCLOSURE in printed
