@@ -8,8 +8,10 @@ import copy
 from urllib.parse import urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
+from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.utils import ErrorList
 from django.utils.text import slugify
 from wagtail import blocks
@@ -336,3 +338,100 @@ class GuidanceBodyBlock(blocks.StreamBlock):
     related_links = RelatedLinksBlock()
     procedure_links = ProcedureLinksBlock()
     statute = StatuteBlock()
+
+
+# The Continuum of Support (ContinuumOfSupportPage; the guide's reading is in continuum.py).
+
+
+class Domain(models.TextChoices):
+    """The three sides of the Assessment Framework triangle, in its order."""
+
+    DEVELOPMENTAL_NEEDS = "child", "The child's developmental needs"
+    PARENTING_CAPACITY = "parenting", "Parenting capacity"
+    FAMILY_AND_ENVIRONMENT = "family", "Family and environmental factors"
+
+
+class AgeGroup(models.TextChoices):
+    UNBORN = "unborn", "Unborn baby"
+    UNDER_5 = "under-5", "Under 5"
+    FROM_5_TO_11 = "5-11", "5 to 11"
+    FROM_12 = "12-plus", "12 and over"
+
+
+class LevelColour(models.TextChoices):
+    """Each colour is a class in static/css/site.css whose text keeps AA contrast (4.5:1):
+    no inline style, which the site's Content-Security-Policy refuses."""
+
+    GREEN = "green", "Green"
+    YELLOW = "yellow", "Yellow"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+    BLUE = "blue", "Blue"
+    PURPLE = "purple", "Purple"
+
+
+class LevelContact(models.TextChoices):
+    """Contact routes from Settings → Partnership settings → Concerned about a child."""
+
+    DAYTIME_TEAM = "daytime-team", "The daytime team (e.g. Care Connect), for advice"
+    FRONT_DOOR = "front-door", "The Front Door, for referrals"
+
+
+class IndicatorBlock(blocks.StructBlock):
+    domain = blocks.ChoiceBlock(choices=Domain.choices)
+    text = blocks.CharBlock(max_length=200, help_text="What a practitioner might see or hear.")
+    age_groups = blocks.MultipleChoiceBlock(
+        choices=AgeGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked if it applies at any age.",
+    )
+
+    class Meta:
+        icon = "tick"
+        label = "Indicator"
+        description = "Something a practitioner might see or hear, in one of the three domains."
+        preview_value = {
+            "domain": "parenting",
+            "text": "Parents struggle to keep routines for meals and bedtimes",
+            "age_groups": ["under-5", "5-11"],
+        }
+
+
+class ContinuumLevelBlock(blocks.StructBlock):
+    name = blocks.CharBlock(
+        max_length=80,
+        help_text='e.g. "Universal". Readers see it numbered in order: "Level 1: Universal".',
+    )
+    colour = blocks.ChoiceBlock(choices=LevelColour.choices)
+    description = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+    what_to_do = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+    contact = blocks.ChoiceBlock(
+        choices=LevelContact.choices,
+        default=LevelContact.DAYTIME_TEAM,
+        help_text="Whom practitioners contact at this level. The out-of-hours route and 999 "
+        "are always shown too.",
+    )
+    indicators = blocks.ListBlock(IndicatorBlock(), min_num=1)
+
+    class Meta:
+        icon = "list-ol"
+        label = "Level of need"
+        description = (
+            "One level of the Continuum of Support: what it means, what to do, whom to "
+            "contact, and the indicators that usually point to it."
+        )
+        preview_value = {
+            "name": "Additional needs: early help",
+            "colour": "yellow",
+            "description": "<p>A child whose needs are not fully met by universal services.</p>",
+            "what_to_do": "<p>Talk to the family and consider an early help assessment.</p>",
+            "contact": "daytime-team",
+            "indicators": [
+                {
+                    "domain": "child",
+                    "text": "Often misses school or arrives late",
+                    "age_groups": ["5-11", "12-plus"],
+                }
+            ],
+        }

@@ -15,9 +15,17 @@ from wagtail.search import index
 
 from documents.models import ProtocolDocument, RecordedReview, ReviewSchedule
 from procedures.models import ConsortiumPartnership, ProcedureLink
+from sitewide.models import PartnershipSettings
 from sitewide.page_cache import content_version, expire_cached_page_by, remember
 
-from .blocks import LINKED_PAGE_FIELDS, RICH_TEXT_FEATURES, GuidanceBodyBlock
+from .blocks import (
+    LINKED_PAGE_FIELDS,
+    RICH_TEXT_FEATURES,
+    AgeGroup,
+    ContinuumLevelBlock,
+    GuidanceBodyBlock,
+)
+from .continuum import Continuum
 from .forms import ContentPageForm, LibraryFilterForm
 from .privacy import is_hidden, paths_hidden_from, restricted_paths, visible_pages
 from .whats_new import WhatsNewAtomFeed, WhatsNewFeed, recent_changes
@@ -157,6 +165,7 @@ class HomePage(BasePage):
         "pages.ProceduresPage",
         "pages.WhatsNewPage",
         "pages.OtherAreasPage",
+        "pages.ContinuumOfSupportPage",
     ]
 
     def route(self, request, path_components):
@@ -257,6 +266,7 @@ class SectionPage(ContentPage):
         "pages.ProceduresPage",
         "pages.WhatsNewPage",
         "pages.OtherAreasPage",
+        "pages.ContinuumOfSupportPage",
     ]
 
     def listed_pages(self, request):
@@ -539,3 +549,53 @@ class OtherAreasPage(ContentPage):
             .first()
         )
         return page.get_url() if page else None
+
+
+class ContinuumOfSupportPage(ContentPage):
+    """The partnership's Continuum of Support (its levels of need) and the guide built on
+    it: a practitioner worried about a child ticks the indicators they see and is told the
+    level these usually point to, what to do and whom to contact now. Editors keep the
+    levels and their indicators here, so a change is approved, reviewed and versioned like
+    any page. The guide is a plain GET form: the answer depends only on the query string
+    and the opening hours, so it is cached like any page and records nothing."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+    levels = StreamField(
+        [("level", ContinuumLevelBlock())],
+        min_num=1,
+        help_text="The levels of need, lowest first. Readers see them numbered in this order.",
+    )
+
+    # Every query parameter the page reads: the anonymous page cache keys on these alone.
+    cache_query_parameters = ("indicator", "age")
+
+    content_panels = [*ContentPage.content_panels, FieldPanel("intro"), FieldPanel("levels")]
+    search_fields = [
+        *ContentPage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("levels"),
+    ]
+
+    parent_page_types = ["pages.HomePage", "pages.SectionPage"]
+    subpage_types = []
+
+    def continuum(self):
+        return Continuum(self.levels)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        continuum = self.continuum()
+        age_group = request.GET.get("age", "")
+        if age_group not in AgeGroup.values:
+            age_group = ""
+        chosen_ids = request.GET.getlist("indicator")
+        reading = continuum.read(chosen_ids)
+        context.update(
+            continuum=continuum,
+            age_group=age_group,
+            age_groups=AgeGroup.choices,
+            checkboxes=continuum.checkboxes(age_group, set(chosen_ids)),
+            reading=reading,
+            contact_status=PartnershipSettings.for_request(request).contact_status(),
+        )
+        return context

@@ -57,6 +57,20 @@ class PartnershipSettings(BaseSiteSetting):
     )
     out_of_hours_phone = models.CharField("out-of-hours phone", max_length=40)
     out_of_hours_note = models.TextField("out-of-hours note", blank=True)
+    front_door_name = models.CharField(
+        "name",
+        max_length=120,
+        blank=True,
+        help_text="Where practitioners refer children at levels of need 3 and 4, e.g. Front Door. "
+        "It answers in the daytime team's opening hours.",
+    )
+    front_door_phone = models.CharField(
+        "phone",
+        max_length=40,
+        blank=True,
+        help_text="Leave blank if referrals go through the daytime team.",
+    )
+    front_door_email = models.EmailField("email", blank=True)
     referral_route = RichTextField(
         features=RICH_TEXT_FEATURES,
         blank=True,
@@ -115,6 +129,14 @@ class PartnershipSettings(BaseSiteSetting):
                         ],
                         heading="Out of hours",
                     ),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("front_door_name"),
+                            FieldPanel("front_door_phone"),
+                            FieldPanel("front_door_email"),
+                        ],
+                        heading="Front Door (referrals)",
+                    ),
                     FieldPanel("referral_route"),
                 ],
                 heading="Concerned about a child",
@@ -144,6 +166,11 @@ class PartnershipSettings(BaseSiteSetting):
     @cached_property
     def opening_hours(self):
         return OpeningHours.from_blocks(self.opening_periods, self.closed_on_bank_holidays)
+
+    @property
+    def has_front_door(self):
+        """Whether referrals have a route of their own, apart from the daytime team."""
+        return bool(self.front_door_name and self.front_door_phone)
 
     def contact_status(self):
         """Whether the daytime team is open now, and when that changes."""

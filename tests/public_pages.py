@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 
+from pages.models import ContinuumOfSupportPage
+
 NOT_FOUND_PATH = "/no-such-page/"
 
 # Reachable by every visitor but not in the page tree.
@@ -26,4 +28,17 @@ def public_paths():
         for entry in page.get_sitemap_urls():
             url = urlsplit(entry["location"])
             paths.append(f"{url.path}?{url.query}" if url.query else url.path)
-    return paths + OTHER_PUBLIC_PATHS
+    return paths + guide_answer_paths() + OTHER_PUBLIC_PATHS
+
+
+def guide_answer_paths():
+    """Each Continuum of Support guide as it answers, which the sitemap does not list: an
+    age group and indicators from the lowest and the highest levels, so the answer says
+    they span levels."""
+    paths = []
+    for page in ContinuumOfSupportPage.objects.live().public().order_by("path"):
+        indicators = list(page.continuum().indicators)
+        if indicators:
+            chosen = "".join(f"&indicator={id}" for id in (indicators[0], indicators[-1]))
+            paths.append(f"{page.get_url()}?age=under-5{chosen}")
+    return paths

@@ -41,7 +41,10 @@ def test_phone_numbers_are_tappable(client):
 
 def test_rich_text_links_to_pages_resolve(client):
     html = client.get("/").content.decode()
-    assert '<a href="/concerned-about-a-child/">Continuum of Support</a>' in html
+    assert (
+        '<a href="/people-working-with-children/continuum-of-support/">Continuum of Support</a>'
+        in html
+    )
 
 
 def test_links_without_their_own_text_show_the_page_title(client):

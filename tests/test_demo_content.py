@@ -24,6 +24,7 @@ EXPECTED_TREE = {
     "/home/people-working-with-children/contextual-safeguarding/": "GuidancePage",
     "/home/people-working-with-children/local-protocols-and-guidance/": "LocalGuidancePage",
     "/home/people-working-with-children/southwest-child-protection-procedures/": "ProceduresPage",
+    "/home/people-working-with-children/continuum-of-support/": "ContinuumOfSupportPage",
     "/home/concerned-about-a-child/": "GuidancePage",
     "/home/whats-new/": "WhatsNewPage",
     "/home/accessibility-statement/": "GuidancePage",

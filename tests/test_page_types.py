@@ -4,6 +4,7 @@ import pytest
 from wagtail.models import Page
 
 from pages.models import (
+    ContinuumOfSupportPage,
     GuidancePage,
     HomePage,
     LocalGuidancePage,
@@ -91,11 +92,13 @@ def test_page_types_only_go_where_they_make_sense():
         ProceduresPage,
         WhatsNewPage,
         OtherAreasPage,
+        ContinuumOfSupportPage,
     }
     assert OtherAreasPage.allowed_subpage_models() == []
     assert OtherAreasPage.max_count == 1
     assert set(SectionPage.allowed_subpage_models()) == set(HomePage.allowed_subpage_models())
     assert LocalGuidancePage.allowed_subpage_models() == []
     assert ProceduresPage.allowed_subpage_models() == []
+    assert ContinuumOfSupportPage.allowed_subpage_models() == []
     assert set(SectionPage.allowed_parent_page_models()) == {HomePage, SectionPage}
     assert GuidancePage.allowed_subpage_models() == []

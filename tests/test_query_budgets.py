@@ -16,6 +16,7 @@ PUBLIC_URLS = [
     "/people-working-with-children/contextual-safeguarding/",
     "/people-working-with-children/local-protocols-and-guidance/",
     "/people-working-with-children/southwest-child-protection-procedures/",
+    "/people-working-with-children/continuum-of-support/",
     "/concerned-about-a-child/",
     "/accessibility-statement/",
     "/child-lives-in-another-area/",

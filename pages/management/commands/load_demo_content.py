@@ -19,6 +19,7 @@ from documents.models import ProtocolDocument
 from documents.sample_files import make_docx, make_pdf
 from documents.uploads import check_contents, safe_file_name
 from pages.models import (
+    ContinuumOfSupportPage,
     FeaturedSection,
     GuidancePage,
     HomePage,
@@ -45,6 +46,7 @@ PAGE_TYPES = {
     "ProceduresPage": ProceduresPage,
     "WhatsNewPage": WhatsNewPage,
     "OtherAreasPage": OtherAreasPage,
+    "ContinuumOfSupportPage": ContinuumOfSupportPage,
 }
 PAGE_REFERENCE = re.compile(r"^page:(.*)$")
 PROCEDURE_LINK_REFERENCE = re.compile(r"^procedure-link:(.*)$")
@@ -121,6 +123,13 @@ class Command(BaseCommand):
                 page.grouping = page_content["grouping"]
             if "body" in page_content:
                 page.body = self.resolve(page_content["body"])
+            if "levels" in page_content:
+                # Through the blocks, not as raw data: each indicator then gets the
+                # identifier the guide's addresses use, kept from revision to revision.
+                page.levels = [
+                    (level.block_type, level.value)
+                    for level in page.levels.stream_block.to_python(page_content["levels"])
+                ]
             for date_field in ("procedures_updated_on", "next_update_due"):
                 if date_field in page_content:
                     setattr(page, date_field, datetime.date.fromisoformat(page_content[date_field]))
