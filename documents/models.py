@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.search import index
+from wagtail.utils.file import hash_filelike
 
 from .review_dates import add_months
 
@@ -318,6 +319,17 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         if not self.dated_event_on:
             return ""
         return f"{self.get_dated_event_display()} {self.dated_event_on:%B %Y}"
+
+    def describe_file(self):
+        """Record the size and hash of the file just given to the document, for code that
+        adds documents without the admin form (the demo-content loader, tests): the hash
+        is how an identical upload is recognised."""
+        self.file.open("rb")
+        try:
+            self.file_size = self.file.size
+            self.file_hash = hash_filelike(self.file)
+        finally:
+            self.file.seek(0)
 
     @transaction.atomic
     def record_review(self, reviewer, reviewed_on, outcome, note=""):

@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
-from . import file_history
+from . import file_history, serving
 from .components import ReviewDuePanel
 from .forms import FILE_REPLACED
 from .models import ReviewOutcome
@@ -121,3 +121,6 @@ def register_file_history_urls():
             name="documents_previous_file",
         ),
     ]
+
+
+hooks.register("before_serve_document", serving.send_readers_of_retired_documents_to_the_entry)
