@@ -4,7 +4,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.log_actions import log
 
-from .models import DocumentFileVersion, DocumentStatus
+from .models import APPROVE_PERMISSION, Approval, DocumentFileVersion, DocumentStatus
 from .uploads import check_contents, extension_of, safe_file_name
 
 DEFAULTED_FIELDS = {
@@ -92,6 +92,7 @@ class ProtocolDocumentForm(BaseDocumentForm):
 
     def save(self, commit=True):
         previous_version = None
+        self.instance.approval = self.approval_on_save()
         if "file" in self.changed_data:
             facts = getattr(self, "pdf_facts", None)
             self.instance.page_count = facts.page_count if facts else None
@@ -116,6 +117,18 @@ class ProtocolDocumentForm(BaseDocumentForm):
             )
         return document
 
+    def approval_on_save(self):
+        """An Approver's own changes are public at once; what anyone else saves (a new
+        document, a replaced file, a move to another collection, any edit) waits for an
+        Approver. A document only just dropped into the multiple uploader waits too, even
+        an Approver's, until its details are saved from the full form."""
+        if not self.user or not self.user.has_perm(APPROVE_PERMISSION):
+            return Approval.AWAITING
+        if "summary" not in self.data:
+            # Wagtail's multiple uploader posts only the file's title and collection.
+            return Approval.AWAITING
+        return Approval.APPROVED
+
     def keep_previous_file(self):
         # Wagtail deletes the replaced file once the new one is saved: copy it first.
         previous = self.previous_file
@@ -134,6 +147,7 @@ class ProtocolDocumentForm(BaseDocumentForm):
     def redirect_former_address(self, document):
         """The file now has another extension: links to the old address (in emails, on
         other sites) must still reach it, and so must older addresses."""
+        Redirect.objects.filter(site=None, old_path=Redirect.normalise_path(document.url)).delete()
         Redirect.objects.filter(site=None, redirect_link=self.previous_url).update(
             redirect_link=document.url
         )

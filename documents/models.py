@@ -50,6 +50,15 @@ class DocumentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class Approval(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    AWAITING = "awaiting", "Awaiting approval"
+    REJECTED = "rejected", "Rejected"
+
+
+APPROVE_PERMISSION = "documents.approve_document"
+
+
 class ReviewStatus(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     DUE_SOON = "due_soon", "Due soon"
@@ -135,6 +144,11 @@ class ReviewSchedule(models.Model):
 
 
 class ProtocolDocumentQuerySet(DocumentQuerySet):
+    def approved(self):
+        """Documents an Approver has let the public see: every public list, entry, search
+        and download reads this."""
+        return self.filter(approval=Approval.APPROVED)
+
     def in_use(self):
         """Documents practitioners should find: current ones and those under review."""
         return self.exclude(status__in=RETIRED_STATUSES)
@@ -150,7 +164,7 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
     def for_library(self, document_type="", audience="", sort=""):
         """What the public library lists: documents in use, optionally of one type or for
         one audience (documents for all practitioners are for every audience)."""
-        documents = self.in_use()
+        documents = self.approved().in_use()
         if document_type:
             documents = documents.filter(document_type=document_type)
         if audience:
@@ -232,6 +246,14 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         default=0,
         help_text="Lower numbers come first when the library lists documents in editors' order.",
     )
+    approval = models.CharField(
+        max_length=20,
+        choices=Approval.choices,
+        default=Approval.APPROVED,
+        editable=False,
+        db_index=True,
+        help_text="Set by the admin form: what an Editor saves awaits an Approver.",
+    )
     page_count = models.PositiveIntegerField(null=True, editable=False)
     accessibility_tagged = models.BooleanField(
         null=True, editable=False, help_text="For PDFs: whether the file has accessibility tags."
@@ -263,6 +285,7 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         index.SearchField("summary"),
         index.SearchField("former_titles"),
         index.FilterField("status"),
+        index.FilterField("approval"),
         index.FilterField("document_type"),
         index.FilterField("audience"),
     ]
@@ -271,6 +294,7 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         verbose_name = "document"
         permissions = [
             ("review_document", "Can see document review dates and record reviews"),
+            ("approve_document", "Can approve documents for the public"),
         ]
 
     def save(self, *args, **kwargs):
@@ -292,6 +316,10 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
     @property
     def is_review_overdue(self):
         return self.review_status_on() == ReviewStatus.OVERDUE
+
+    @property
+    def is_approved(self):
+        return self.approval == Approval.APPROVED
 
     @property
     def is_retired(self):

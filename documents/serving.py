@@ -6,9 +6,23 @@ replacing the file adds a Wagtail redirect from the old address (see
 `ProtocolDocumentForm`), which Wagtail's redirect middleware follows when the serve view
 answers 404."""
 
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from wagtail.permissions import policy_registry
 
 from pages.models import LocalGuidancePage
+
+from .models import APPROVE_PERMISSION
+
+
+def serve_only_approved_documents(document, request):
+    """A document an Approver has not approved is downloaded only by Approvers and by
+    staff who may change it, to check it before it is approved."""
+    if document.is_approved or request.user.has_perm(APPROVE_PERMISSION):
+        return None
+    policy = policy_registry.get_by_type(type(document))
+    if not policy.user_has_permission_for_instance(request.user, "change", document):
+        raise Http404("No document is public at this address.")
+    return None
 
 
 def send_readers_of_retired_documents_to_the_entry(document, request):

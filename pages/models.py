@@ -310,7 +310,7 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
     @path("<int:document_id>/", name="document")
     def document_entry(self, request, document_id):
         document = get_object_or_404(
-            ProtocolDocument.objects.select_related("superseded_by"), pk=document_id
+            ProtocolDocument.objects.approved().select_related("superseded_by"), pk=document_id
         )
         return self.render(
             request,
@@ -331,7 +331,9 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
             *super().get_sitemap_urls(request),
             *(
                 {"location": f"{library_url}{document.pk}/", "lastmod": document.created_at}
-                for document in ProtocolDocument.objects.in_use().only("pk", "created_at")
+                for document in ProtocolDocument.objects.approved()
+                .in_use()
+                .only("pk", "created_at")
             ),
         ]
 

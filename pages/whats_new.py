@@ -50,7 +50,8 @@ def recent_changes(request, library, limit):
         "-replaced_at"
     )
     documents = (
-        ProtocolDocument.objects.in_use()
+        ProtocolDocument.objects.approved()
+        .in_use()
         .annotate(
             replaced_at=Subquery(latest_replacement.values("replaced_at")[:1]),
             change_note=Subquery(latest_replacement.values("change_note")[:1]),

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
 
-from documents.models import RETIRED_STATUSES, ProtocolDocument
+from documents.models import RETIRED_STATUSES, Approval, ProtocolDocument
 
 # Rows added outside the admin's reordering have no position yet: they go last.
 EDITORS_ORDER = [F("sort_order").asc(nulls_last=True)]
@@ -106,6 +106,7 @@ class ProcedureLinkQuerySet(models.QuerySet):
             "related_documents__file",
             "related_documents__file_size",
             "related_documents__status",
+            "related_documents__approval",
             "related_documents__collection_id",
         )
         chapters = {}
@@ -126,7 +127,10 @@ class ProcedureLinkQuerySet(models.QuerySet):
                 )
                 link.local_documents = []
                 group.links.append(link)
-            in_use = row["related_documents__status"] not in RETIRED_STATUSES
+            in_use = (
+                row["related_documents__status"] not in RETIRED_STATUSES
+                and row["related_documents__approval"] == Approval.APPROVED
+            )
             if row["related_documents__pk"] and in_use:
                 # Every field whose default would need a query is given.
                 link.local_documents.append(

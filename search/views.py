@@ -92,7 +92,7 @@ def search(request):
             [
                 (
                     "document",
-                    ProtocolDocument.objects.in_use().only(*RESULT_FIELDS).search(terms),
+                    ProtocolDocument.objects.approved().in_use().only(*RESULT_FIELDS).search(terms),
                 ),
                 (
                     "page",
