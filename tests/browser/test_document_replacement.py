@@ -18,14 +18,15 @@ PASSWORD = "a long password for the browser test"
 
 
 @pytest.fixture
-def document_and_editor(django_db_blocker, tmp_path):
+def document_and_editor(django_db_blocker):
+    """The live server's requests reach the database outside any test transaction while
+    the test runs; what they write is committed and removed afterwards."""
     with django_db_blocker.unblock():
         document = create_document("Browser replacement test guide")
         user = get_user_model().objects.create_superuser(
             "browser-replacer", "br@example.org", PASSWORD
         )
-    yield document, user
-    with django_db_blocker.unblock():
+        yield document, user
         ProtocolDocument.objects.get(pk=document.pk).delete()
         AccessAttempt.objects.filter(username=user.username).delete()
         AccessLog.objects.filter(username=user.username).delete()
@@ -33,7 +34,7 @@ def document_and_editor(django_db_blocker, tmp_path):
 
 
 def test_a_missing_note_is_pointed_out_by_the_file_and_nothing_is_lost(
-    browser, site_url, document_and_editor, tmp_path, django_db_blocker
+    browser, site_url, document_and_editor, tmp_path
 ):
     document, user = document_and_editor
     new_file = tmp_path / "guide-v2.pdf"
@@ -70,9 +71,8 @@ def test_a_missing_note_is_pointed_out_by_the_file_and_nothing_is_lost(
         tab.page.locator('input[type="file"][name="file"]').set_input_files(str(new_file))
         tab.page.get_by_role("button", name="Save").click()
         tab.page.wait_for_url("**/admin/documents/**")
-        with django_db_blocker.unblock():
-            saved = ProtocolDocument.objects.get(pk=document.pk)
-            assert saved.file_versions.get().change_note == "Adds the new contact numbers."
+        saved = ProtocolDocument.objects.get(pk=document.pk)
+        assert saved.file_versions.get().change_note == "Adds the new contact numbers."
         assert not tab.errors
     finally:
         tab.close()
