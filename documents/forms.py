@@ -1,10 +1,19 @@
 from django import forms
 from django.core.files.base import File
+from django.urls import reverse
+from django.utils.html import format_html
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.log_actions import log
+from wagtail.utils.file import hash_filelike
 
-from .models import APPROVE_PERMISSION, Approval, DocumentFileVersion, DocumentStatus
+from .models import (
+    APPROVE_PERMISSION,
+    Approval,
+    DocumentFileVersion,
+    DocumentStatus,
+    ProtocolDocument,
+)
 from .uploads import check_contents, extension_of, safe_file_name
 
 DEFAULTED_FIELDS = {
@@ -40,8 +49,14 @@ class ProtocolDocumentForm(BaseDocumentForm):
         help_text="Needed when you replace the file: readers see it in the document's history.",
     )
 
+    upload_duplicate = forms.BooleanField(
+        label="Upload it anyway",
+        required=False,
+        help_text="Only if the library should hold a second copy of a file it already has.",
+    )
+
     # The note belongs with the file it describes.
-    field_order = ["title", "file", "change_note"]
+    field_order = ["title", "file", "change_note", "upload_duplicate"]
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
@@ -72,6 +87,9 @@ class ProtocolDocumentForm(BaseDocumentForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        uploaded = cleaned_data.get("file")
+        if uploaded and "file" in self.changed_data and not cleaned_data.get("upload_duplicate"):
+            self.check_not_a_copy(uploaded)
         replacing = self.previous_file and cleaned_data.get("file") and "file" in self.changed_data
         if replacing and not cleaned_data.get("change_note", "").strip():
             self.add_error("change_note", "Say briefly what changed in the new file.")
@@ -116,6 +134,28 @@ class ProtocolDocumentForm(BaseDocumentForm):
                 },
             )
         return document
+
+    def check_not_a_copy(self, uploaded):
+        """Two copies of one file drift apart when only one is updated: point to the
+        document that already has it."""
+        file_hash = hash_filelike(uploaded)
+        uploaded.seek(0)
+        existing = (
+            ProtocolDocument.objects.filter(file_hash=file_hash)
+            .exclude(pk=self.instance.pk)
+            .only("pk", "title")
+            .first()
+        )
+        if existing:
+            self.add_error(
+                "file",
+                format_html(
+                    'This file is already in the library as <a href="{}">{}</a>. Use that '
+                    'document, or tick "Upload it anyway" to add a second copy.',
+                    reverse("wagtaildocs:edit", args=[existing.pk]),
+                    existing.title,
+                ),
+            )
 
     def approval_on_save(self):
         """An Approver's own changes are public at once; what anyone else saves (a new
