@@ -33,7 +33,8 @@ class PromotedResultQuerySet(models.QuerySet):
         return [
             promotion
             for promotion in self.filter(pk__in=matching).select_related("page", "document")
-            if promotion.document_id or (promotion.page and promotion.page.live)
+            if (promotion.document and promotion.document.is_approved)
+            or (promotion.page and promotion.page.live)
         ]
 
 

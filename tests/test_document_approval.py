@@ -13,6 +13,7 @@ from documents.approval import DOCUMENT_APPROVED, DOCUMENT_REJECTED
 from documents.models import Approval, ProtocolDocument
 from documents.sample_files import make_pdf
 from pages.blocks import GuidanceBodyBlock
+from search.models import PromotedResult
 from tests.editorial import logged_in
 from tests.factories import create_document, document_edit_data
 
@@ -36,17 +37,21 @@ def upload(client, title=TITLE):
 
 def seen_by_the_public(client, document):
     """Where a visitor could come across the document, and whether it is there."""
+    PromotedResult.objects.get_or_create(terms="stripes", document=document)
     return {
         "library": document.title in client.get(LIBRARY).content.decode(),
         "entry": client.get(f"{LIBRARY}{document.pk}/").status_code == 200,
         "search": document.title in client.get("/search/", {"q": "zebrafish"}).content.decode(),
+        "promoted": document.title in client.get("/search/", {"q": "stripes"}).content.decode(),
         "whats new": document.title in client.get("/whats-new/").content.decode(),
         "sitemap": f"{LIBRARY}{document.pk}/" in client.get("/sitemap.xml").content.decode(),
         "download": client.get(document.url).status_code == 200,
     }
 
 
-NOWHERE = dict.fromkeys(["library", "entry", "search", "whats new", "sitemap", "download"], False)
+NOWHERE = dict.fromkeys(
+    ["library", "entry", "search", "promoted", "whats new", "sitemap", "download"], False
+)
 EVERYWHERE = dict.fromkeys(NOWHERE, True)
 
 
