@@ -17,6 +17,7 @@ from django.utils.text import get_text_list
 from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
 
 from documents.models import RETIRED_STATUSES, Approval, ProtocolDocument
+from documents.references import UsageCountedManyToManyField
 
 # Rows added outside the admin's reordering have no position yet: they go last.
 EDITORS_ORDER = [F("sort_order").asc(nulls_last=True)]
@@ -167,7 +168,7 @@ class ProcedureLink(Orderable):
         blank=True,
         help_text="What practitioners here should know as well, e.g. whom to contact locally.",
     )
-    related_documents = models.ManyToManyField(
+    related_documents = UsageCountedManyToManyField(
         ProtocolDocument,
         blank=True,
         related_name="procedure_links",
