@@ -164,7 +164,7 @@ class ProtocolDocumentForm(BaseDocumentForm):
         an Approver's, until its details are saved from the full form."""
         if not self.user or not self.user.has_perm(APPROVE_PERMISSION):
             return Approval.AWAITING
-        if "summary" not in self.data:
+        if self.add_prefix("summary") not in self.data:
             # Wagtail's multiple uploader posts only the file's title and collection.
             return Approval.AWAITING
         return Approval.APPROVED

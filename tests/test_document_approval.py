@@ -131,9 +131,11 @@ def test_a_dropped_upload_is_not_listed_until_its_details_are_saved(client, djan
     assert document.approval == Approval.AWAITING
     assert document.title not in client.get(LIBRARY).content.decode()
 
+    # The uploader's own form for the dropped file, as the page posts it.
+    details = document_edit_data(document, summary="Filled in after the upload.")
     admin_client.post(
-        reverse("wagtaildocs:edit", args=[document.pk]),
-        document_edit_data(document, summary="Filled in after the upload."),
+        reverse("wagtaildocs:edit_multiple", args=[document.pk]),
+        {f"doc-{document.pk}-{name}": value for name, value in details.items()},
     )
     document.refresh_from_db()
     assert document.approval == Approval.APPROVED
