@@ -1,9 +1,19 @@
 from django import forms
 from django.core.files.base import File
+from django.urls import reverse
+from django.utils.html import format_html
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.log_actions import log
+from wagtail.utils.file import hash_filelike
 
-from .models import DocumentFileVersion, DocumentStatus
+from .models import (
+    APPROVE_PERMISSION,
+    Approval,
+    DocumentFileVersion,
+    DocumentStatus,
+    ProtocolDocument,
+)
 from .uploads import check_contents, extension_of, safe_file_name
 
 DEFAULTED_FIELDS = {
@@ -16,6 +26,12 @@ DEFAULTED_FIELDS = {
 }
 
 FILE_REPLACED = "documents.file_replaced"
+
+UNTAGGED_PDF_WARNING = (
+    "This PDF has no accessibility tags, so screen readers may not read it properly. Export "
+    'it again from the original with tags switched on ("Create tagged PDF" or "Document '
+    'structure tags for accessibility") and replace the file.'
+)
 
 
 class ProtocolDocumentForm(BaseDocumentForm):
@@ -33,9 +49,23 @@ class ProtocolDocumentForm(BaseDocumentForm):
         help_text="Needed when you replace the file: readers see it in the document's history.",
     )
 
+    upload_duplicate = forms.BooleanField(
+        label="Upload it anyway",
+        required=False,
+        help_text="Only if the library should hold a second copy of a file it already has.",
+    )
+
+    # The note belongs with the file it describes.
+    field_order = ["title", "file", "change_note", "upload_duplicate"]
+
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, user=user, **kwargs)
+        # The file the document has now, kept here because saving a replacement deletes it.
+        self.previous_file = self.instance.file if self.instance.pk else None
+        self.previous_url = self.instance.url if self.instance.pk else None
+        if self.instance.accessibility_tagged is False and "file" in self.fields:
+            self.fields["file"].help_text = UNTAGGED_PDF_WARNING
         # Wagtail's multiple uploader posts only the file, title and collection: fields
         # with a default keep it when left out, so a drag-and-drop upload completes.
         for name, field in self.fields.items():
@@ -47,9 +77,9 @@ class ProtocolDocumentForm(BaseDocumentForm):
         if not uploaded or "file" not in self.changed_data:
             return uploaded
         self.pdf_facts = check_contents(uploaded)
-        if self.original_file:
+        if self.previous_file:
             # Keep the public address: the new file takes the old name, with its own extension.
-            stem = self.original_file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            stem = self.previous_file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             uploaded.name = f"{stem}.{extension_of(uploaded.name)}"
         else:
             uploaded.name = safe_file_name(uploaded.name)
@@ -57,9 +87,19 @@ class ProtocolDocumentForm(BaseDocumentForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        replacing = self.instance.pk and self.original_file and "file" in self.changed_data
+        uploaded = cleaned_data.get("file")
+        if uploaded and "file" in self.changed_data and not cleaned_data.get("upload_duplicate"):
+            self.check_not_a_copy(uploaded)
+        replacing = self.previous_file and cleaned_data.get("file") and "file" in self.changed_data
         if replacing and not cleaned_data.get("change_note", "").strip():
             self.add_error("change_note", "Say briefly what changed in the new file.")
+            # Taking the file out of the cleaned data keeps the document's current file on
+            # the form's instance, so the page shows it rather than a missing new one.
+            self.add_error(
+                "file",
+                'Your new file was not saved because "What changed" is empty. '
+                "Fill it in, then choose the new file again.",
+            )
         status = cleaned_data.get("status")
         superseded_by = cleaned_data.get("superseded_by")
         if status == DocumentStatus.SUPERSEDED and not superseded_by:
@@ -70,14 +110,17 @@ class ProtocolDocumentForm(BaseDocumentForm):
 
     def save(self, commit=True):
         previous_version = None
+        self.instance.approval = self.approval_on_save()
         if "file" in self.changed_data:
             facts = getattr(self, "pdf_facts", None)
             self.instance.page_count = facts.page_count if facts else None
             self.instance.accessibility_tagged = facts.accessibility_tagged if facts else None
-            if commit and self.instance.pk and self.original_file:
+            if commit and self.previous_file:
                 previous_version = self.keep_previous_file()
         document = super().save(commit=commit)
         if previous_version:
+            if document.url != self.previous_url:
+                self.redirect_former_address(document)
             # Wagtail logs an edit of the document; the audit log should also say that
             # what practitioners download changed, from which file and why.
             log(
@@ -92,9 +135,43 @@ class ProtocolDocumentForm(BaseDocumentForm):
             )
         return document
 
+    def check_not_a_copy(self, uploaded):
+        """Two copies of one file drift apart when only one is updated: point to the
+        document that already has it."""
+        file_hash = hash_filelike(uploaded)
+        uploaded.seek(0)
+        existing = (
+            ProtocolDocument.objects.filter(file_hash=file_hash)
+            .exclude(pk=self.instance.pk)
+            .only("pk", "title")
+            .first()
+        )
+        if existing:
+            self.add_error(
+                "file",
+                format_html(
+                    'This file is already in the library as <a href="{}">{}</a>. Use that '
+                    'document, or tick "Upload it anyway" to add a second copy.',
+                    reverse("wagtaildocs:edit", args=[existing.pk]),
+                    existing.title,
+                ),
+            )
+
+    def approval_on_save(self):
+        """An Approver's own changes are public at once; what anyone else saves (a new
+        document, a replaced file, a move to another collection, any edit) waits for an
+        Approver. A document only just dropped into the multiple uploader waits too, even
+        an Approver's, until its details are saved from the full form."""
+        if not self.user or not self.user.has_perm(APPROVE_PERMISSION):
+            return Approval.AWAITING
+        if self.add_prefix("summary") not in self.data:
+            # Wagtail's multiple uploader posts only the file's title and collection.
+            return Approval.AWAITING
+        return Approval.APPROVED
+
     def keep_previous_file(self):
         # Wagtail deletes the replaced file once the new one is saved: copy it first.
-        previous = self.original_file
+        previous = self.previous_file
         with previous.storage.open(previous.name, "rb") as content:
             version = DocumentFileVersion(
                 document=self.instance,
@@ -106,3 +183,16 @@ class ProtocolDocumentForm(BaseDocumentForm):
             version.file.save(version.filename, File(content), save=False)
         version.save()
         return version
+
+    def redirect_former_address(self, document):
+        """The file now has another extension: links to the old address (in emails, on
+        other sites) must still reach it, and so must older addresses."""
+        Redirect.objects.filter(site=None, old_path=Redirect.normalise_path(document.url)).delete()
+        Redirect.objects.filter(site=None, redirect_link=self.previous_url).update(
+            redirect_link=document.url
+        )
+        Redirect.objects.update_or_create(
+            old_path=Redirect.normalise_path(self.previous_url),
+            site=None,
+            defaults={"redirect_link": document.url, "is_permanent": True},
+        )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.search import index
+from wagtail.utils.file import hash_filelike
 
 from .privacy import collections_hidden_from
 
@@ -48,6 +49,15 @@ class DocumentStatus(models.TextChoices):
     UNDER_REVIEW = "under_review", "Under review"
     SUPERSEDED = "superseded", "Superseded"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Approval(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    AWAITING = "awaiting", "Awaiting approval"
+    REJECTED = "rejected", "Rejected"
+
+
+APPROVE_PERMISSION = "documents.approve_document"
 
 
 class ReviewStatus(models.TextChoices):
@@ -143,6 +153,11 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
         hidden = collections_hidden_from(request)
         return self.exclude(collection_id__in=hidden) if hidden else self
 
+    def approved(self):
+        """Documents an Approver has let the public see: every public list, entry, search
+        and download reads this."""
+        return self.filter(approval=Approval.APPROVED)
+
     def in_use(self):
         """Documents practitioners should find: current ones and those under review."""
         return self.exclude(status__in=RETIRED_STATUSES)
@@ -159,7 +174,7 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
         """What the public library lists to `request`: documents in use that it may see,
         optionally of one type or for one audience (documents for all practitioners are
         for every audience)."""
-        documents = self.visible_to(request).in_use()
+        documents = self.visible_to(request).approved().in_use()
         if document_type:
             documents = documents.filter(document_type=document_type)
         if audience:
@@ -241,6 +256,14 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         default=0,
         help_text="Lower numbers come first when the library lists documents in editors' order.",
     )
+    approval = models.CharField(
+        max_length=20,
+        choices=Approval.choices,
+        default=Approval.APPROVED,
+        editable=False,
+        db_index=True,
+        help_text="Set by the admin form: what an Editor saves awaits an Approver.",
+    )
     page_count = models.PositiveIntegerField(null=True, editable=False)
     accessibility_tagged = models.BooleanField(
         null=True, editable=False, help_text="For PDFs: whether the file has accessibility tags."
@@ -272,6 +295,7 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         index.SearchField("summary"),
         index.SearchField("former_titles"),
         index.FilterField("status"),
+        index.FilterField("approval"),
         index.FilterField("document_type"),
         index.FilterField("audience"),
     ]
@@ -280,6 +304,7 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         verbose_name = "document"
         permissions = [
             ("review_document", "Can see document review dates and record reviews"),
+            ("approve_document", "Can approve documents for the public"),
         ]
 
     def save(self, *args, **kwargs):
@@ -307,6 +332,10 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         return self.review_status_on() == ReviewStatus.OVERDUE
 
     @property
+    def is_approved(self):
+        return self.approval == Approval.APPROVED
+
+    @property
     def is_retired(self):
         return self.status in RETIRED_STATUSES
 
@@ -332,6 +361,17 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         if not self.dated_event_on:
             return ""
         return f"{self.get_dated_event_display()} {self.dated_event_on:%B %Y}"
+
+    def describe_file(self):
+        """Record the size and hash of the file just given to the document, for code that
+        adds documents without the admin form (the demo-content loader, tests): the hash
+        is how an identical upload is recognised."""
+        self.file.open("rb")
+        try:
+            self.file_size = self.file.size
+            self.file_hash = hash_filelike(self.file)
+        finally:
+            self.file.seek(0)
 
     @transaction.atomic
     def record_review(self, reviewer, reviewed_on, outcome, note=""):

@@ -1,27 +1,51 @@
-from django.shortcuts import get_object_or_404, redirect
-from wagtail.documents.views.serve import serve as wagtail_serve
+"""How protocol documents are downloaded: Wagtail's own serve view, with what the
+partnership adds through Wagtail's `before_serve_document` hook and Django middleware.
+
+An address a document had before its file was replaced in another format still works:
+replacing the file adds a Wagtail redirect from the old address (see
+`ProtocolDocumentForm`), which Wagtail's redirect middleware follows when the serve view
+answers 404."""
+
+from django.http import Http404, HttpResponseRedirect
+from wagtail.permissions import policy_registry
 
 from pages.models import LocalGuidancePage
 
-from .models import ProtocolDocument
+from .models import APPROVE_PERMISSION
 
 
-def serve(request, document_id, document_filename):
-    """Download a document, sending readers of a retired one to its entry first.
+def serve_only_approved_documents(document, request):
+    """A document an Approver has not approved is downloaded only by Approvers and by
+    staff who may change it, to check it before it is approved."""
+    if document.is_approved or request.user.has_perm(APPROVE_PERMISSION):
+        return None
+    policy = policy_registry.get_by_type(type(document))
+    if not policy.user_has_permission_for_instance(request.user, "change", document):
+        raise Http404("No document is public at this address.")
+    return None
 
-    An address a document had before its file was replaced still works: Wagtail's own
-    view answers 404 when the name in the address is not the current file's, but links in
-    emails and on other sites must reach the new file. A withdrawn or superseded document
-    is not served straight from an old link: its entry says why and what replaces it, and
-    offers the file for reference.
-    """
-    document = get_object_or_404(ProtocolDocument, pk=document_id)
-    if document.filename != document_filename and (
-        document.file_versions.filter(filename=document_filename).exists()
-    ):
-        return redirect(document.url, permanent=True)
+
+def send_readers_of_retired_documents_to_the_entry(document, request):
+    """A withdrawn or superseded document is not served straight from an old link: its
+    entry in the library says why and what replaces it, and offers the file for reference
+    (with `?retired`)."""
     if document.is_retired and "retired" not in request.GET:
         library = LocalGuidancePage.find_for(request)
         if library is not None:
-            return redirect(library.document_url(document))
-    return wagtail_serve(request, document_id, document_filename)
+            return HttpResponseRedirect(library.document_url(document))
+    return None
+
+
+class DownloadHeadersMiddleware:
+    """Wagtail's serve view (through its copy of django-sendfile) always sets
+    Content-Encoding to the encoding guessed from the file name, so a PDF goes out with
+    `Content-Encoding: None`, which is no content coding. Only a real one is sent."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Encoding") == "None":
+            del response["Content-Encoding"]
+        return response

@@ -1,16 +1,21 @@
 import datetime
 
+from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
 from django.utils.formats import date_format
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.documents import get_document_model_string
+from wagtail.images import get_image_model_string
 from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 
-from . import file_history
+from . import approval, file_history, serving
 from .components import ReviewDuePanel
 from .forms import FILE_REPLACED
-from .models import ReviewOutcome
+from .models import APPROVE_PERMISSION, ReviewOutcome
+from .permissions import GuardedDeletionPolicy
 from .views import (
     PAGE_REVIEW_RECORDED,
     REVIEW_PERMISSION,
@@ -19,6 +24,19 @@ from .views import (
     MarkPageReviewed,
     ReviewDatesReport,
 )
+
+# Registered first, as Wagtail asks, before anything looks a policy up.
+for model_string, auth_model in (
+    (get_document_model_string(), "wagtaildocs.Document"),
+    (get_image_model_string(), "wagtailimages.Image"),
+):
+    register_permission_policy(
+        apps.get_model(model_string),
+        GuardedDeletionPolicy(
+            model_string, auth_model=auth_model, owner_field_name="uploaded_by_user"
+        ),
+        exact_class=True,
+    )
 
 
 class ReviewersMenuItem(MenuItem):
@@ -121,3 +139,47 @@ def register_file_history_urls():
             name="documents_previous_file",
         ),
     ]
+
+
+class ApproversMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(APPROVE_PERMISSION)
+
+
+@hooks.register("register_admin_urls")
+def register_approval_urls():
+    return [
+        path(
+            "documents/awaiting-approval/",
+            approval.awaiting_approval,
+            name="documents_awaiting_approval",
+        ),
+        path(
+            "documents/<int:document_id>/approval/",
+            approval.decide,
+            name="documents_approval_decision",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_awaiting_approval_menu_item():
+    return ApproversMenuItem(
+        "Documents awaiting approval",
+        reverse("documents_awaiting_approval"),
+        name="documents-awaiting-approval",
+        icon_name="doc-full-inverse",
+        order=1040,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_approval_log_actions(actions):
+    actions.register_action(
+        approval.DOCUMENT_APPROVED, "Approve document", "Approved for the public"
+    )
+    actions.register_action(approval.DOCUMENT_REJECTED, "Reject document", "Rejected")
+
+
+hooks.register("before_serve_document", serving.serve_only_approved_documents)
+hooks.register("before_serve_document", serving.send_readers_of_retired_documents_to_the_entry)

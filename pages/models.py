@@ -344,7 +344,7 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
     @path("<int:document_id>/", name="document")
     def document_entry(self, request, document_id):
         document = get_object_or_404(
-            ProtocolDocument.objects.select_related("superseded_by"), pk=document_id
+            ProtocolDocument.objects.approved().select_related("superseded_by"), pk=document_id
         )
         if not document.is_visible_to(request):
             return refuse_document(document, request)
@@ -368,6 +368,7 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
             *(
                 {"location": f"{library_url}{document.pk}/", "lastmod": document.created_at}
                 for document in ProtocolDocument.objects.visible_to(request)
+                .approved()
                 .in_use()
                 .only("pk", "created_at")
             ),

@@ -51,6 +51,7 @@ def recent_changes(request, library, limit):
     )
     documents = (
         ProtocolDocument.objects.visible_to(request)
+        .approved()
         .in_use()
         .annotate(
             replaced_at=Subquery(latest_replacement.values("replaced_at")[:1]),

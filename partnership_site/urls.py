@@ -5,18 +5,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from documents import serving as documents_serving
 from partnership_site import media
 from search import views as search_views
 from sitewide import views as sitewide_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
-    path(
-        "documents/<int:document_id>/<str:document_filename>",
-        documents_serving.serve,
-        name="wagtaildocs_serve",
-    ),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),

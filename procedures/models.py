@@ -15,14 +15,14 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import get_text_list
-from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, ReferenceIndex, get_page_models
 
-from documents.models import RETIRED_STATUSES, ProtocolDocument
+from documents.models import RETIRED_STATUSES, Approval, ProtocolDocument
 from documents.privacy import collections_hidden_from
+from documents.references import UsageCountedManyToManyField
 from editorial.models import ApprovedSnippet, LiveQuerySet
 from sitewide.blocks import OpeningPeriodBlock
 from sitewide.opening_hours import OpeningHours
@@ -201,6 +201,7 @@ class ProcedureLinkQuerySet(LiveQuerySet):
             "related_documents__file",
             "related_documents__file_size",
             "related_documents__status",
+            "related_documents__approval",
             "related_documents__collection_id",
         )
         hidden_collections = collections_hidden_from(request)
@@ -224,6 +225,7 @@ class ProcedureLinkQuerySet(LiveQuerySet):
                 group.links.append(link)
             shown = (
                 row["related_documents__status"] not in RETIRED_STATUSES
+                and row["related_documents__approval"] == Approval.APPROVED
                 and row["related_documents__collection_id"] not in hidden_collections
             )
             if row["related_documents__pk"] and shown:
@@ -263,8 +265,8 @@ class ProcedureLink(ApprovedSnippet, Orderable, ClusterableModel):
         help_text="What practitioners here should know as well, e.g. whom to contact locally.",
     )
     # Parental, so that a draft's choice is kept in its revision and reaches the public
-    # listing only when the draft is published.
-    related_documents = ParentalManyToManyField(
+    # listing only when the draft is published; counted as uses of the documents.
+    related_documents = UsageCountedManyToManyField(
         ProtocolDocument,
         blank=True,
         related_name="procedure_links",

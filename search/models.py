@@ -39,7 +39,11 @@ class PromotedResultQuerySet(LiveQuerySet):
         return [
             promotion
             for promotion in live.filter(pk__in=matching).select_related("page", "document")
-            if (promotion.document and promotion.document.is_visible_to(request))
+            if (
+                promotion.document
+                and promotion.document.is_approved
+                and promotion.document.is_visible_to(request)
+            )
             or (
                 promotion.page
                 and promotion.page.live

@@ -93,6 +93,7 @@ def search(request):
                 (
                     "document",
                     ProtocolDocument.objects.visible_to(request)
+                    .approved()
                     .in_use()
                     .only(*RESULT_FIELDS)
                     .search(terms),

@@ -19,7 +19,7 @@ def create_document(title="Test protocol", pages=1, tagged=True, collection=None
         accessibility_tagged=tagged,
         **fields,
     )
-    document._set_document_file_metadata()
+    document.describe_file()
     document.save()
     return document
 

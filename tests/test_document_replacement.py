@@ -103,3 +103,33 @@ def test_previous_files_are_not_public(client, staff):
     response = client.get(reverse("documents_previous_file", args=[version.pk]))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_replacement_without_a_note_says_what_is_missing_beside_the_fields(client, staff):
+    document = create_document("Private fostering guide")
+    response = replace_file(client, document, "new.pdf", make_pdf("New"), "")
+    html = response.content.decode()
+    form = response.context["form"]
+    assert form.errors["change_note"] == ["Say briefly what changed in the new file."]
+    assert "choose the new file again" in form.errors["file"][0]
+    # The page still shows the document's current file, not a "file not found" warning.
+    assert "could not be found" not in html
+    assert document.filename in html
+    # The note is the field after the file field.
+    names = list(form.fields)
+    assert names[names.index("file") + 1] == "change_note"
+    assert (
+        html.index('name="file"') < html.index('name="change_note"') < html.index('name="summary"')
+    )
+
+
+def test_the_edit_page_extends_wagtails_with_pages_tags_and_previous_files(client, staff):
+    document = create_document("Untagged toolkit", pages=4, tagged=False)
+    html = client.get(reverse("wagtaildocs:edit", args=[document.pk])).content.decode()
+    assert "This PDF has no accessibility tags" in html
+    assert "<dt>Pages</dt>" in html
+    assert "<dd>4</dd>" in html
+    assert reverse("documents_file_history", args=[document.pk]) in html
+    # Wagtail's own facts are still there.
+    assert "Filesize" in html
+    assert "Used 0 times" in html or "Used 1 time" in html

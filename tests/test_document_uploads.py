@@ -138,3 +138,33 @@ def test_password_protected_pdfs_are_refused(editor_client):
     writer.write(output)
     response = upload(editor_client, "secret.pdf", output.getvalue())
     assert "protected by a password" in str(response.context["form"].errors["file"])
+
+
+def test_an_identical_file_is_pointed_to_the_document_that_has_it(editor_client):
+    content = make_pdf("Neglect screening tool", pages=2)
+    assert upload(editor_client, "neglect.pdf", content, title="Neglect tool").status_code == 302
+    existing = ProtocolDocument.objects.get(title="Neglect tool")
+
+    response = upload(editor_client, "neglect copy.pdf", content, title="Neglect tool copy")
+
+    assert response.status_code == 200
+    error = str(response.context["form"].errors["file"])
+    assert "already in the library as" in error
+    assert reverse("wagtaildocs:edit", args=[existing.pk]) in error
+    assert not ProtocolDocument.objects.filter(title="Neglect tool copy").exists()
+
+
+def test_an_identical_file_can_still_be_added_on_purpose(editor_client):
+    content = make_pdf("Neglect screening tool", pages=2)
+    upload(editor_client, "neglect.pdf", content, title="Neglect tool")
+    response = editor_client.post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "Neglect tool for schools",
+            "collection": Collection.get_first_root_node().pk,
+            "file": SimpleUploadedFile("neglect-schools.pdf", content),
+            "upload_duplicate": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert ProtocolDocument.objects.filter(title="Neglect tool for schools").exists()

@@ -78,9 +78,8 @@ ALLOWED = {
         "add a page",
         "upload a document",
         "edit a document",
-        # Wagtail lets whoever may edit a document delete it; retiring one is done by
-        # withdrawing it, which keeps its public entry.
-        "delete a document",
+        # Not "delete a document": the document is public (documents/permissions.py);
+        # retiring one is done by withdrawing it, which keeps its public entry.
         "upload an image",
         *(
             f"{action} a {model._meta.verbose_name}"

@@ -204,7 +204,7 @@ class Command(BaseCommand):
                 document.page_count = facts.page_count
                 document.accessibility_tagged = facts.accessibility_tagged
             document.file = upload
-            document._set_document_file_metadata()
+            document.describe_file()
             document.save()
             by_title[document.title] = document
             added += 1

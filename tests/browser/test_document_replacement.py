@@ -1,0 +1,78 @@
+"""Replacing a document's file in a real browser: a missing "what changed" note is pointed
+out next to the fields, and the document keeps its current file until the note is given.
+
+As in test_editorial_workflow.py, what the live server reads is committed and removed
+again afterwards."""
+
+import pytest
+from axes.models import AccessAttempt, AccessLog
+from django.contrib.auth import get_user_model
+
+from documents.models import ProtocolDocument
+from documents.sample_files import make_pdf
+from tests.factories import create_document
+
+from .browsing import Tab
+
+PASSWORD = "a long password for the browser test"
+
+
+@pytest.fixture
+def document_and_editor(django_db_blocker):
+    """The live server's requests reach the database outside any test transaction while
+    the test runs; what they write is committed and removed afterwards."""
+    with django_db_blocker.unblock():
+        document = create_document("Browser replacement test guide")
+        user = get_user_model().objects.create_superuser(
+            "browser-replacer", "br@example.org", PASSWORD
+        )
+        yield document, user
+        ProtocolDocument.objects.get(pk=document.pk).delete()
+        AccessAttempt.objects.filter(username=user.username).delete()
+        AccessLog.objects.filter(username=user.username).delete()
+        user.delete()
+
+
+def test_a_missing_note_is_pointed_out_by_the_file_and_nothing_is_lost(
+    browser, site_url, document_and_editor, tmp_path
+):
+    document, user = document_and_editor
+    new_file = tmp_path / "guide-v2.pdf"
+    new_file.write_bytes(make_pdf("Browser replacement test guide v2"))
+    edit_path = f"/admin/documents/edit/{document.pk}/"
+    tab = Tab(browser, site_url)
+    try:
+        tab.open(f"/admin/login/?next={edit_path}")
+        tab.page.get_by_label("Username").fill(user.username)
+        tab.page.get_by_label("Password").fill(PASSWORD)
+        tab.page.get_by_role("button", name="Sign in").click()
+        tab.page.wait_for_url(f"**{edit_path}")
+
+        # The note is the next field after the file.
+        field_names = tab.page.locator("form input[name], form textarea[name]").evaluate_all(
+            "fields => fields.map(field => field.name)"
+        )
+        visible = [name for name in field_names if name not in ("csrfmiddlewaretoken", "next")]
+        assert visible[visible.index("file") + 1] == "change_note"
+
+        tab.page.locator('input[type="file"][name="file"]').set_input_files(str(new_file))
+        tab.page.get_by_role("button", name="Save").click()
+        tab.page.wait_for_load_state()
+
+        page_text = tab.page.content()
+        assert "could not be found" not in page_text
+        assert "Say briefly what changed in the new file." in page_text
+        assert "choose the new file again" in page_text
+        assert tab.page.get_by_role("button", name="Delete").count() == 0
+        # The form still links to the current file, and what was typed is kept.
+        assert tab.page.get_by_role("link", name=document.filename).count() >= 1
+
+        tab.page.get_by_label("What changed").fill("Adds the new contact numbers.")
+        tab.page.locator('input[type="file"][name="file"]').set_input_files(str(new_file))
+        tab.page.get_by_role("button", name="Save").click()
+        tab.page.wait_for_url("**/admin/documents/**")
+        saved = ProtocolDocument.objects.get(pk=document.pk)
+        assert saved.file_versions.get().change_note == "Adds the new contact numbers."
+        assert not tab.errors
+    finally:
+        tab.close()
