@@ -26,6 +26,10 @@ from .whats_new import WhatsNewAtomFeed, WhatsNewFeed, recent_changes
 class BasePage(Page):
     """What every page of the site shares."""
 
+    # The query parameters the page reads: the anonymous page cache keys the page on them
+    # and ignores the rest (sitewide/page_cache.py).
+    cache_query_parameters = ()
+
     class Meta:
         abstract = True
 
@@ -278,6 +282,7 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
     subpage_types = []
 
     documents_per_page = 100
+    cache_query_parameters = (*LibraryFilterForm.base_fields, "page")
 
     @path("")
     def library(self, request):

@@ -7,26 +7,41 @@ and saving a document or the site settings, invalidates every cached page at onc
 moving a version number: the site is small, and a stale contact number is worse than a
 few re-renders.
 
+The version has two parts. The cache's own (Redis, or the server's cache folder) is read
+on every request, so a change made on one server shows on the others at once. The
+database's (ContentVersion) reaches every process, whatever cache it has: a process reads
+it every CONTENT_VERSION_CHECK_SECONDS, so a scheduled job run as its own container, or a
+change saved while Redis was unreachable, reaches the web server within that time. A move
+of the cache's part that failed because the cache was unreachable is made again once it
+answers.
+
 Pages show whether the "concerned about a child" team is open now, so nothing is cached
 past the next opening or closing time.
+
+A page is stored under its address and the values of the query parameters it declares
+(uses_query_parameters): any other parameter is ignored, so the number of stored pages is
+bounded by the content, not by what visitors put in addresses.
 
 The parts every page repeats (menu, breadcrumbs, footer) are also cached as fragments
 under the same version, so staff and first visits skip their queries too.
 """
 
+import contextlib
 import contextvars
 import copy
 import hashlib
+import threading
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import request_finished
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from .models import PartnershipSettings
+from .models import ContentVersion, PartnershipSettings
 
 VERSION_KEY = "page-cache:version"
 EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
@@ -34,6 +49,52 @@ EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
 
 def page_cache():
     return caches[settings.PAGE_CACHE_ALIAS]
+
+
+class PendingMove:
+    """Whether this process failed to move the cache's version (the cache unreachable)
+    and must move it once the cache answers again."""
+
+    def __init__(self):
+        self._event = threading.Event()
+
+    def record(self):
+        self._event.set()
+
+    def take(self):
+        """True once for each recorded failure (threads race for it: one wins)."""
+        if not self._event.is_set():
+            return False
+        self._event.clear()
+        return True
+
+
+pending_move = PendingMove()
+
+
+class DatabaseVersion:
+    """This process's copy of ContentVersion, read again every
+    CONTENT_VERSION_CHECK_SECONDS (at once after this process moved it)."""
+
+    def __init__(self):
+        self._number = 0
+        self._read_at = None
+
+    def get(self):
+        read_at = self._read_at
+        if read_at is None or time.monotonic() - read_at >= settings.CONTENT_VERSION_CHECK_SECONDS:
+            # Set first: a database that does not answer is asked again only after the
+            # interval, while pages cached under the last number known are still served.
+            self._read_at = time.monotonic()
+            with contextlib.suppress(DatabaseError):
+                self._number = ContentVersion.current()
+        return self._number
+
+    def forget(self):
+        self._read_at = None
+
+
+database_version = DatabaseVersion()
 
 
 def page_cache_version():
@@ -45,7 +106,15 @@ def page_cache_version():
     if version is None:
         cache.add(VERSION_KEY, first_content_version(), timeout=None)
         version = cache.get(VERSION_KEY)
-    return version
+        if version is not None:
+            # A new start is a move too.
+            pending_move.take()
+    elif pending_move.take():
+        move_cache_version()
+        version = cache.get(VERSION_KEY)
+    if version is None:
+        return None
+    return f"{version}.{database_version.get()}"
 
 
 def first_content_version():
@@ -83,19 +152,28 @@ request_finished.connect(forget_serving_version)
 
 
 def invalidate_page_cache(**kwargs):
-    # Now, so that this process sees the change at once; and again when the change is
-    # committed, because another process that read the new version before the commit
-    # may have remembered what the database held until then.
-    move_content_version()
+    # The cache's version now, so that this process and the servers sharing its cache
+    # see the change at once; both versions again when the change is committed, because
+    # another process that read the new version before the commit may have remembered
+    # what the database held until then, and the database's version moves only with it.
+    move_cache_version()
     transaction.on_commit(move_content_version)
 
 
 def move_content_version():
+    ContentVersion.move()
+    database_version.forget()
+    move_cache_version()
+
+
+def move_cache_version():
     cache = page_cache()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, first_content_version(), timeout=None)
+    if cache.get(VERSION_KEY) is None:
+        pending_move.record()
 
 
 _remembered = {}
@@ -103,21 +181,41 @@ _remembered = {}
 
 def remember(key, version, compute):
     """compute()'s answer, shared by all of this process's requests (and threads) while
-    the content version stays `version`: for what every page needs and only an editor's
-    change can change. Callers must not change what they are given."""
+    the content version stays `version`, and for REMEMBERED_STATE_SECONDS at most: for
+    what every page needs and only an editor's change can change. Callers must not
+    change what they are given."""
     if version is None:
         return compute()
+    now = time.monotonic()
     remembered = _remembered.get(key)
-    if remembered is not None and remembered[0] == version:
+    if remembered is not None and remembered[0] == version and now < remembered[2]:
         return remembered[1]
     value = compute()
-    _remembered[key] = (version, value)
+    _remembered[key] = (version, value, now + settings.REMEMBERED_STATE_SECONDS)
     return value
 
 
-def cache_key(request, version):
-    location = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"page-cache:{version}:{location}"
+def uses_query_parameters(request, names):
+    """Declares the query parameters the response to `request` depends on (pages declare
+    theirs as `cache_query_parameters`): the page cache keys the response on their values
+    and ignores any other. A response that declares none is cached only for an address
+    without a query string."""
+    request.page_cache_query_parameters = tuple(names)
+
+
+def page_location(request):
+    return f"{request.get_host()}{request.path}"
+
+
+def parameters_key(version, location):
+    digest = hashlib.sha256(location.encode()).hexdigest()
+    return f"page-cache:{version}:parameters:{digest}"
+
+
+def cache_key(request, version, location, parameters):
+    query = urlencode([(name, value) for name in parameters for value in request.GET.getlist(name)])
+    digest = hashlib.sha256(f"{location}?{query}".encode()).hexdigest()
+    return f"page-cache:{version}:{digest}"
 
 
 def is_cacheable_request(request):
@@ -159,22 +257,30 @@ class AnonymousPageCacheMiddleware:
 
         cache = page_cache()
         version = content_version(request)
+        location = page_location(request)
+        has_query = bool(request.META.get("QUERY_STRING"))
         # An unknown version (the cache unreachable) caches nothing: a page stored under
         # it could be served after a later change that nothing could record.
-        key = cache_key(request, version) if version is not None else None
-        cached = cache.get(key) if key is not None else None
-        if cached is not None:
-            cached["X-Page-Cache"] = "hit"
-            return cached
+        if version is not None:
+            parameters = cache.get(parameters_key(version, location)) if has_query else ()
+            if parameters is not None:
+                cached = cache.get(cache_key(request, version, location, parameters))
+                if cached is not None:
+                    cached["X-Page-Cache"] = "hit"
+                    return cached
 
         response = self.get_response(request)
         if is_cacheable_response(response):
-            if key is not None:
+            declared = getattr(request, "page_cache_query_parameters", None)
+            if version is not None and (declared is not None or not has_query):
                 timeout = settings.PAGE_CACHE_SECONDS
                 until_change = seconds_until_contact_status_changes(request)
                 if until_change is not None:
                     timeout = min(timeout, until_change)
-                cache.set(key, response, timeout)
+                parameters = declared or ()
+                cache.set(cache_key(request, version, location, parameters), response, timeout)
+                if declared is not None:
+                    cache.set(parameters_key(version, location), parameters, timeout)
             response["X-Page-Cache"] = "miss"
         return response
 
