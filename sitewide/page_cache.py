@@ -28,20 +28,22 @@ under the same version, so staff and first visits skip their queries too.
 
 import contextlib
 import contextvars
-import copy
+import gzip
 import hashlib
+import re
 import threading
 import time
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import request_finished
 from django.db import DatabaseError, transaction
-from django.utils import timezone
-from wagtail.models import Site
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
-from .models import ContentVersion, PartnershipSettings
+from .models import ContentVersion
 
 VERSION_KEY = "page-cache:version"
 EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
@@ -227,27 +229,75 @@ def is_cacheable_request(request):
     )
 
 
+def shared_max_age(response):
+    """The response's own word on how long a shared cache may keep it (s-maxage)."""
+    for directive in response.get("Cache-Control", "").split(","):
+        name, _, value = directive.strip().partition("=")
+        if name == "s-maxage" and value.isdigit():
+            return int(value)
+    return 0
+
+
 def is_cacheable_response(response):
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and "private" not in response.get("Cache-Control", "")
-        and "no-store" not in response.get("Cache-Control", "")
+        and "public" in response.get("Cache-Control", "")
+        and shared_max_age(response) > 0
     )
 
 
-def seconds_until_contact_status_changes(request):
-    site = Site.find_for_request(request)
-    if site is None:
-        return None
-    changes_at = PartnershipSettings.for_request(request).contact_status().changes_at
-    if changes_at is None:
-        return None
-    return max(1, int((changes_at - timezone.now()).total_seconds()))
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+COMPRESSIBLE_TYPES = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")
+
+
+class StoredPage(NamedTuple):
+    """What the cache keeps of a response: its bytes and headers, and the bytes gzipped
+    once when stored (None when not worth it). Cheaper to read than a pickled
+    HttpResponse, and a hit then compresses nothing."""
+
+    stored_at: float
+    status: int
+    headers: dict
+    body: bytes
+    gzipped: bytes | None
+
+    @classmethod
+    def of(cls, response):
+        patch_vary_headers(response, ("Accept-Encoding",))
+        body = response.content
+        compressible = (
+            len(body) >= 200
+            and not response.has_header("Content-Encoding")
+            and response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
+        )
+        gzipped = gzip.compress(body, compresslevel=9, mtime=0) if compressible else None
+        if gzipped is not None and len(gzipped) >= len(body):
+            gzipped = None
+        headers = {name: value for name, value in response.items() if name != "Content-Length"}
+        return cls(time.time(), response.status_code, headers, body, gzipped)
+
+    def response_for(self, request, label):
+        use_gzip = self.gzipped is not None and ACCEPTS_GZIP.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
+        )
+        body = self.gzipped if use_gzip else self.body
+        response = HttpResponse(body, status=self.status, headers=self.headers)
+        response["Content-Length"] = str(len(body))
+        if use_gzip:
+            response["Content-Encoding"] = "gzip"
+        # A shared cache in front counts the time spent here against s-maxage.
+        response["Age"] = str(max(0, int(time.time() - self.stored_at)))
+        response["X-Page-Cache"] = label
+        return response
 
 
 class AnonymousPageCacheMiddleware:
+    """Answers anonymous GET and HEAD requests from the stored bytes of what the page
+    last rendered, for as long as the page's own Cache-Control allows a shared cache to
+    keep it (sitewide/http_caching.py)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -264,56 +314,22 @@ class AnonymousPageCacheMiddleware:
         if version is not None:
             parameters = cache.get(parameters_key(version, location)) if has_query else ()
             if parameters is not None:
-                cached = cache.get(cache_key(request, version, location, parameters))
-                if cached is not None:
-                    cached["X-Page-Cache"] = "hit"
-                    return cached
+                stored = cache.get(cache_key(request, version, location, parameters))
+                if stored is not None:
+                    return StoredPage(*stored).response_for(request, "hit")
 
         response = self.get_response(request)
-        if is_cacheable_response(response):
-            declared = getattr(request, "page_cache_query_parameters", None)
-            if version is not None and (declared is not None or not has_query):
-                timeout = settings.PAGE_CACHE_SECONDS
-                until_change = seconds_until_contact_status_changes(request)
-                if until_change is not None:
-                    timeout = min(timeout, until_change)
-                parameters = declared or ()
-                cache.set(cache_key(request, version, location, parameters), response, timeout)
-                if declared is not None:
-                    cache.set(parameters_key(version, location), parameters, timeout)
+        if not is_cacheable_response(response):
+            return response
+        declared = getattr(request, "page_cache_query_parameters", None)
+        if version is None or (declared is None and has_query):
             response["X-Page-Cache"] = "miss"
-        return response
-
-
-class SiteLookupMiddleware:
-    """Remembers each host's Wagtail site, with its home page and its partnership settings,
-    while the content version stays the same. Every page request otherwise starts with
-    three queries whose answers rarely change: the site for the host, the home page's own
-    fields (Wagtail routes from it) and the settings every page shows (contact panel,
-    footer). Each request gets its own copy of the settings, which Wagtail ties to it."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        site_and_settings = remember(
-            # get_host() refuses hosts outside ALLOWED_HOSTS, which would otherwise each
-            # take a place here.
-            ("site", request.get_host()),
-            content_version(request),
-            lambda: self.find_site_and_settings(request),
-        )
-        if site_and_settings is not None:
-            request._wagtail_site, site_settings = site_and_settings
-            request_settings = copy.copy(site_settings)
-            request_settings._request = request
-            request_settings._page_url_cache = {}
-            setattr(request, PartnershipSettings.get_cache_attr_name(), request_settings)
-        return self.get_response(request)
-
-    @staticmethod
-    def find_site_and_settings(request):
-        site = Site.find_for_request(request)
-        if site is None:
-            return None
-        return site, PartnershipSettings.for_site(site)
+            return response
+        timeout = min(settings.PAGE_CACHE_SECONDS, shared_max_age(response))
+        parameters = declared or ()
+        stored = StoredPage.of(response)
+        # A plain tuple: what the cache pickles stays readable whatever this class becomes.
+        cache.set(cache_key(request, version, location, parameters), tuple(stored), timeout)
+        if declared is not None:
+            cache.set(parameters_key(version, location), parameters, timeout)
+        return stored.response_for(request, "miss")

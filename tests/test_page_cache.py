@@ -1,6 +1,7 @@
 """The anonymous page cache: fast, and never stale after an editor's change."""
 
 import datetime
+import gzip
 import os
 import signal
 import time
@@ -271,3 +272,43 @@ def test_a_page_is_cached_on_the_parameters_it_reads_and_no_others(client, file_
     assert client.get("/search/", {"q": "neglect", "utm_source": "email"})["X-Page-Cache"] == "miss"
     assert client.get("/search/", {"q": "neglect"})["X-Page-Cache"] == "hit"
     assert client.get("/search/", {"q": "neglect", "page": 2})["X-Page-Cache"] == "miss"
+
+
+def test_public_pages_say_how_long_a_shared_cache_may_keep_them(client):
+    five_to_six = timezone.make_aware(datetime.datetime(2026, 11, 23, 17, 55))
+    with mock.patch("django.utils.timezone.now", return_value=five_to_six):
+        response = client.get(GUIDANCE)
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert directives == {"public", "max-age=0", "s-maxage=300"}
+
+
+def test_staff_pages_are_private_and_never_compressed(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("editor"))
+    response = client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="gzip")
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert not response.has_header("Content-Encoding")
+
+
+def test_the_page_cache_keeps_a_page_as_long_as_its_own_header_says(client):
+    with (
+        mock.patch("sitewide.http_caching.seconds_until_contact_status_changes", return_value=7),
+        mock.patch.object(type(page_cache()), "set", autospec=True) as cache_set,
+    ):
+        client.get(GUIDANCE)
+    assert cache_set.call_args.args[3] == 7
+
+
+def test_html_is_compressed_once_when_stored_for_clients_that_accept_it(client):
+    with mock.patch("gzip.compress", wraps=gzip.compress) as compress:
+        plain = client.get(GUIDANCE)
+        hits = [client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="gzip, br") for _ in range(3)]
+    assert compress.call_count == 1
+    assert not plain.has_header("Content-Encoding")
+    for hit in hits:
+        assert hit["X-Page-Cache"] == "hit"
+        assert hit["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in hit["Vary"]
+        assert gzip.decompress(hit.content) == plain.content
+        assert int(hit["Content-Length"]) == len(hit.content)
+    assert client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="identity").content == plain.content
