@@ -204,15 +204,15 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(
-        f"| {'page':34} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | {'p99/p50':>7} "
+        f"| {'page':40} | {'req/s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | {'p99/p50':>7} "
         f"| {'minimal req/s':>13} | {'of minimal':>10} |"
     )
-    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 15}|{'-' * 12}|")
+    print(f"|{'-' * 42}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 15}|{'-' * 12}|")
     for name, result, ceiling in rows:
         ratio = f"{result['rps'] / ceiling['rps']:.1%}" if ceiling else "-"
         minimal = f"{ceiling['rps']:.0f}" if ceiling else "-"
         print(
-            f"| {name:34} | {result['rps']:7.0f} | {result['p50']:7.2f} | {result['p99']:7.2f} "
+            f"| {name:40} | {result['rps']:7.0f} | {result['p50']:7.2f} | {result['p99']:7.2f} "
             f"| {result['p99'] / result['p50']:7.1f} | {minimal:>13} | {ratio:>10} |"
         )
     print(
