@@ -5,6 +5,7 @@ GUNICORN_CMD_ARGS="--timeout 60".
 """
 
 import os
+from pathlib import Path
 
 from partnership_site.logs import logging_config
 
@@ -22,12 +23,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # container longer than that to stop (docker run --stop-timeout 30; Kubernetes' default).
 timeout = 30
 graceful_timeout = 25
-# Workers are replaced now and then, so that a slow leak cannot grow for ever; the jitter
-# keeps them from all restarting at once.
+# Workers are replaced now and then, so that a slow leak cannot grow for ever.
 # At cached-page speeds a worker serves a thousand requests a second: restarting it every
-# thousand would cost more than the leaks it guards against.
+# thousand would cost more than the leaks it guards against. The jitter is half the limit,
+# so that the workers' restarts are spread out rather than falling together.
 max_requests = 20000
-max_requests_jitter = 2000
+max_requests_jitter = 10000
 # Workers are forked from a master that has already loaded Django, so a replaced worker
 # answers again within milliseconds instead of the second Django takes to start (load
 # meanwhile falls on the other workers), and the workers share the loaded code's memory.
@@ -44,3 +45,18 @@ control_socket_disable = True
 
 # JSON lines on standard output, the access log included (partnership_site/logs.py).
 logconfig_dict = logging_config(os.environ.get("LOG_LEVEL") or "INFO")
+
+
+def when_ready(server):
+    """Before the first worker is forked: what each new worker would otherwise do on its
+    first requests (resolve the URL patterns, which imports every view, and compile the
+    site's templates) is done once here and inherited, so a worker replaced under load
+    answers at full speed at once. Nothing here opens a database connection, which forked
+    workers must not share."""
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (evaluated for its imports)
+    templates = Path(__file__).resolve().parent / "templates"
+    for template in templates.rglob("*.html"):
+        get_template(str(template.relative_to(templates)))

@@ -15,8 +15,9 @@ from wagtail.search import index
 
 from documents.models import ProtocolDocument, RecordedReview, ReviewSchedule
 from procedures.models import ConsortiumPartnership, ProcedureLink
+from sitewide.http_caching import expire_cached_page_by
 from sitewide.models import PartnershipSettings
-from sitewide.page_cache import content_version, expire_cached_page_by, remember
+from sitewide.page_cache import content_version, remember
 
 from .blocks import (
     LINKED_PAGE_FIELDS,
@@ -33,6 +34,10 @@ from .whats_new import WhatsNewAtomFeed, WhatsNewFeed, recent_changes
 
 class BasePage(Page):
     """What every page of the site shares."""
+
+    # The query parameters the page reads: the anonymous page cache keys the page on them
+    # and ignores the rest (sitewide/page_cache.py).
+    cache_query_parameters = ()
 
     class Meta:
         abstract = True
@@ -312,6 +317,7 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
     subpage_types = []
 
     documents_per_page = 100
+    cache_query_parameters = (*LibraryFilterForm.base_fields, "page")
 
     @path("")
     def library(self, request):

@@ -7,8 +7,9 @@ and leaves Redis alone for a few seconds rather than wait for another timeout on
 It logs a warning when Redis goes away and when it is back (once for each server thread:
 Django gives every thread a cache object of its own), not on every call in between.
 
-Publishing while Redis is away cannot invalidate the pages Redis still holds; if they
-outlive the outage, they are served until they expire (PAGE_CACHE_SECONDS at most).
+Publishing while Redis is away still invalidates the pages Redis holds: the page cache
+moves the database's part of the content version, and the cache's part once Redis
+answers again (sitewide/page_cache.py).
 """
 
 import logging

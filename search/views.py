@@ -10,6 +10,7 @@ from documents.models import ProtocolDocument
 from pages.blocks import LINKED_PAGE_FIELDS
 from pages.models import LocalGuidancePage
 from pages.privacy import visible_pages
+from sitewide.page_cache import uses_query_parameters
 
 from .models import PromotedResult
 
@@ -83,6 +84,7 @@ class CombinedResults:
 def search(request):
     """Site search for practitioners: editors' promoted results first, then documents in
     use (what people most often look for by name), then published public pages; ten a page."""
+    uses_query_parameters(request, ("q", "page"))
     query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     results = library = None
     promoted = []

@@ -175,3 +175,30 @@ class PartnershipSettings(BaseSiteSetting):
     def contact_status(self):
         """Whether the daytime team is open now, and when that changes."""
         return self.opening_hours.status_at()
+
+
+class ContentVersion(models.Model):
+    """The number that moves whenever anything a public page shows changes.
+
+    The anonymous page cache (sitewide/page_cache.py) keys what it stores, and what each
+    process remembers, on it together with the cache's own version. It lives here because
+    the database is the one place every process sees: a scheduled job run as its own
+    process or container, with a file cache of its own, and a change saved while Redis
+    was unreachable both still reach the web server. One row; nobody edits it.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    ROW = 1
+
+    def __str__(self):
+        return f"Content version {self.number}"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=cls.ROW).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def move(cls):
+        if not cls.objects.filter(pk=cls.ROW).update(number=models.F("number") + 1):
+            cls.objects.get_or_create(pk=cls.ROW, defaults={"number": 1})

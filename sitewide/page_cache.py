@@ -7,26 +7,43 @@ and saving a document or the site settings, invalidates every cached page at onc
 moving a version number: the site is small, and a stale contact number is worse than a
 few re-renders.
 
+The version has two parts. The cache's own (Redis, or the server's cache folder) is read
+on every request, so a change made on one server shows on the others at once. The
+database's (ContentVersion) reaches every process, whatever cache it has: a process reads
+it every CONTENT_VERSION_CHECK_SECONDS, so a scheduled job run as its own container, or a
+change saved while Redis was unreachable, reaches the web server within that time. A move
+of the cache's part that failed because the cache was unreachable is made again once it
+answers.
+
 Pages show whether the "concerned about a child" team is open now, so nothing is cached
 past the next opening or closing time.
+
+A page is stored under its address and the values of the query parameters it declares
+(uses_query_parameters): any other parameter is ignored, so the number of stored pages is
+bounded by the content, not by what visitors put in addresses.
 
 The parts every page repeats (menu, breadcrumbs, footer) are also cached as fragments
 under the same version, so staff and first visits skip their queries too.
 """
 
+import contextlib
 import contextvars
-import copy
+import gzip
 import hashlib
+import re
+import threading
 import time
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import request_finished
-from django.db import transaction
-from django.utils import timezone
-from wagtail.models import Site
+from django.db import DatabaseError, transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
-from .models import PartnershipSettings
+from .models import ContentVersion
 
 VERSION_KEY = "page-cache:version"
 EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
@@ -34,6 +51,52 @@ EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
 
 def page_cache():
     return caches[settings.PAGE_CACHE_ALIAS]
+
+
+class PendingMove:
+    """Whether this process failed to move the cache's version (the cache unreachable)
+    and must move it once the cache answers again."""
+
+    def __init__(self):
+        self._event = threading.Event()
+
+    def record(self):
+        self._event.set()
+
+    def take(self):
+        """True once for each recorded failure (threads race for it: one wins)."""
+        if not self._event.is_set():
+            return False
+        self._event.clear()
+        return True
+
+
+pending_move = PendingMove()
+
+
+class DatabaseVersion:
+    """This process's copy of ContentVersion, read again every
+    CONTENT_VERSION_CHECK_SECONDS (at once after this process moved it)."""
+
+    def __init__(self):
+        self._number = 0
+        self._read_at = None
+
+    def get(self):
+        read_at = self._read_at
+        if read_at is None or time.monotonic() - read_at >= settings.CONTENT_VERSION_CHECK_SECONDS:
+            # Set first: a database that does not answer is asked again only after the
+            # interval, while pages cached under the last number known are still served.
+            self._read_at = time.monotonic()
+            with contextlib.suppress(DatabaseError):
+                self._number = ContentVersion.current()
+        return self._number
+
+    def forget(self):
+        self._read_at = None
+
+
+database_version = DatabaseVersion()
 
 
 def page_cache_version():
@@ -45,7 +108,15 @@ def page_cache_version():
     if version is None:
         cache.add(VERSION_KEY, first_content_version(), timeout=None)
         version = cache.get(VERSION_KEY)
-    return version
+        if version is not None:
+            # A new start is a move too.
+            pending_move.take()
+    elif pending_move.take():
+        move_cache_version()
+        version = cache.get(VERSION_KEY)
+    if version is None:
+        return None
+    return f"{version}.{database_version.get()}"
 
 
 def first_content_version():
@@ -83,19 +154,28 @@ request_finished.connect(forget_serving_version)
 
 
 def invalidate_page_cache(**kwargs):
-    # Now, so that this process sees the change at once; and again when the change is
-    # committed, because another process that read the new version before the commit
-    # may have remembered what the database held until then.
-    move_content_version()
+    # The cache's version now, so that this process and the servers sharing its cache
+    # see the change at once; both versions again when the change is committed, because
+    # another process that read the new version before the commit may have remembered
+    # what the database held until then, and the database's version moves only with it.
+    move_cache_version()
     transaction.on_commit(move_content_version)
 
 
 def move_content_version():
+    ContentVersion.move()
+    database_version.forget()
+    move_cache_version()
+
+
+def move_cache_version():
     cache = page_cache()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, first_content_version(), timeout=None)
+    if cache.get(VERSION_KEY) is None:
+        pending_move.record()
 
 
 _remembered = {}
@@ -103,21 +183,41 @@ _remembered = {}
 
 def remember(key, version, compute):
     """compute()'s answer, shared by all of this process's requests (and threads) while
-    the content version stays `version`: for what every page needs and only an editor's
-    change can change. Callers must not change what they are given."""
+    the content version stays `version`, and for REMEMBERED_STATE_SECONDS at most: for
+    what every page needs and only an editor's change can change. Callers must not
+    change what they are given."""
     if version is None:
         return compute()
+    now = time.monotonic()
     remembered = _remembered.get(key)
-    if remembered is not None and remembered[0] == version:
+    if remembered is not None and remembered[0] == version and now < remembered[2]:
         return remembered[1]
     value = compute()
-    _remembered[key] = (version, value)
+    _remembered[key] = (version, value, now + settings.REMEMBERED_STATE_SECONDS)
     return value
 
 
-def cache_key(request, version):
-    location = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"page-cache:{version}:{location}"
+def uses_query_parameters(request, names):
+    """Declares the query parameters the response to `request` depends on (pages declare
+    theirs as `cache_query_parameters`): the page cache keys the response on their values
+    and ignores any other. A response that declares none is cached only for an address
+    without a query string."""
+    request.page_cache_query_parameters = tuple(names)
+
+
+def page_location(request):
+    return f"{request.get_host()}{request.path}"
+
+
+def parameters_key(version, location):
+    digest = hashlib.sha256(location.encode()).hexdigest()
+    return f"page-cache:{version}:parameters:{digest}"
+
+
+def cache_key(request, version, location, parameters):
+    query = urlencode([(name, value) for name in parameters for value in request.GET.getlist(name)])
+    digest = hashlib.sha256(f"{location}?{query}".encode()).hexdigest()
+    return f"page-cache:{version}:{digest}"
 
 
 def is_cacheable_request(request):
@@ -129,38 +229,75 @@ def is_cacheable_request(request):
     )
 
 
+def shared_max_age(response):
+    """The response's own word on how long a shared cache may keep it (s-maxage)."""
+    for directive in response.get("Cache-Control", "").split(","):
+        name, _, value = directive.strip().partition("=")
+        if name == "s-maxage" and value.isdigit():
+            return int(value)
+    return 0
+
+
 def is_cacheable_response(response):
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and "private" not in response.get("Cache-Control", "")
-        and "no-store" not in response.get("Cache-Control", "")
+        and "public" in response.get("Cache-Control", "")
+        and shared_max_age(response) > 0
     )
 
 
-def expire_cached_page_by(request, moment):
-    """Keep the page being rendered in the cache no later than `moment`: for pages that
-    show more than the contact panel's open-now state (other teams' hours)."""
-    earliest = getattr(request, "page_cache_expires_by", None)
-    request.page_cache_expires_by = moment if earliest is None else min(earliest, moment)
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+COMPRESSIBLE_TYPES = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")
 
 
-def seconds_until_contact_status_changes(request):
-    site = Site.find_for_request(request)
-    if site is None:
-        return None
-    changes = [
-        PartnershipSettings.for_request(request).contact_status().changes_at,
-        getattr(request, "page_cache_expires_by", None),
-    ]
-    changes = [moment for moment in changes if moment is not None]
-    if not changes:
-        return None
-    return max(1, int((min(changes) - timezone.now()).total_seconds()))
+class StoredPage(NamedTuple):
+    """What the cache keeps of a response: its bytes and headers, and the bytes gzipped
+    once when stored (None when not worth it). Cheaper to read than a pickled
+    HttpResponse, and a hit then compresses nothing."""
+
+    stored_at: float
+    status: int
+    headers: dict
+    body: bytes
+    gzipped: bytes | None
+
+    @classmethod
+    def of(cls, response):
+        patch_vary_headers(response, ("Accept-Encoding",))
+        body = response.content
+        compressible = (
+            len(body) >= 200
+            and not response.has_header("Content-Encoding")
+            and response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
+        )
+        gzipped = gzip.compress(body, compresslevel=9, mtime=0) if compressible else None
+        if gzipped is not None and len(gzipped) >= len(body):
+            gzipped = None
+        headers = {name: value for name, value in response.items() if name != "Content-Length"}
+        return cls(time.time(), response.status_code, headers, body, gzipped)
+
+    def response_for(self, request, label):
+        use_gzip = self.gzipped is not None and ACCEPTS_GZIP.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
+        )
+        body = self.gzipped if use_gzip else self.body
+        response = HttpResponse(body, status=self.status, headers=self.headers)
+        response["Content-Length"] = str(len(body))
+        if use_gzip:
+            response["Content-Encoding"] = "gzip"
+        # A shared cache in front counts the time spent here against s-maxage.
+        response["Age"] = str(max(0, int(time.time() - self.stored_at)))
+        response["X-Page-Cache"] = label
+        return response
 
 
 class AnonymousPageCacheMiddleware:
+    """Answers anonymous GET and HEAD requests from the stored bytes of what the page
+    last rendered, for as long as the page's own Cache-Control allows a shared cache to
+    keep it (sitewide/http_caching.py)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -170,55 +307,29 @@ class AnonymousPageCacheMiddleware:
 
         cache = page_cache()
         version = content_version(request)
+        location = page_location(request)
+        has_query = bool(request.META.get("QUERY_STRING"))
         # An unknown version (the cache unreachable) caches nothing: a page stored under
         # it could be served after a later change that nothing could record.
-        key = cache_key(request, version) if version is not None else None
-        cached = cache.get(key) if key is not None else None
-        if cached is not None:
-            cached["X-Page-Cache"] = "hit"
-            return cached
+        if version is not None:
+            parameters = cache.get(parameters_key(version, location)) if has_query else ()
+            if parameters is not None:
+                stored = cache.get(cache_key(request, version, location, parameters))
+                if stored is not None:
+                    return StoredPage(*stored).response_for(request, "hit")
 
         response = self.get_response(request)
-        if is_cacheable_response(response):
-            if key is not None:
-                timeout = settings.PAGE_CACHE_SECONDS
-                until_change = seconds_until_contact_status_changes(request)
-                if until_change is not None:
-                    timeout = min(timeout, until_change)
-                cache.set(key, response, timeout)
+        if not is_cacheable_response(response):
+            return response
+        declared = getattr(request, "page_cache_query_parameters", None)
+        if version is None or (declared is None and has_query):
             response["X-Page-Cache"] = "miss"
-        return response
-
-
-class SiteLookupMiddleware:
-    """Remembers each host's Wagtail site, with its home page and its partnership settings,
-    while the content version stays the same. Every page request otherwise starts with
-    three queries whose answers rarely change: the site for the host, the home page's own
-    fields (Wagtail routes from it) and the settings every page shows (contact panel,
-    footer). Each request gets its own copy of the settings, which Wagtail ties to it."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        site_and_settings = remember(
-            # get_host() refuses hosts outside ALLOWED_HOSTS, which would otherwise each
-            # take a place here.
-            ("site", request.get_host()),
-            content_version(request),
-            lambda: self.find_site_and_settings(request),
-        )
-        if site_and_settings is not None:
-            request._wagtail_site, site_settings = site_and_settings
-            request_settings = copy.copy(site_settings)
-            request_settings._request = request
-            request_settings._page_url_cache = {}
-            setattr(request, PartnershipSettings.get_cache_attr_name(), request_settings)
-        return self.get_response(request)
-
-    @staticmethod
-    def find_site_and_settings(request):
-        site = Site.find_for_request(request)
-        if site is None:
-            return None
-        return site, PartnershipSettings.for_site(site)
+            return response
+        timeout = min(settings.PAGE_CACHE_SECONDS, shared_max_age(response))
+        parameters = declared or ()
+        stored = StoredPage.of(response)
+        # A plain tuple: what the cache pickles stays readable whatever this class becomes.
+        cache.set(cache_key(request, version, location, parameters), tuple(stored), timeout)
+        if declared is not None:
+            cache.set(parameters_key(version, location), parameters, timeout)
+        return stored.response_for(request, "miss")

@@ -1,9 +1,14 @@
 """The anonymous page cache: fast, and never stale after an editor's change."""
 
 import datetime
+import gzip
+import os
+import signal
+import time
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
@@ -12,10 +17,18 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from documents.models import ProtocolDocument
 from pages.models import GuidancePage
+from partnership_site.cache import ResilientRedisCache
 from search.models import PromotedResult
 from sitewide import page_cache as page_cache_module
-from sitewide.models import PartnershipSettings
-from sitewide.page_cache import invalidate_page_cache, page_cache, page_cache_version, remember
+from sitewide.models import ContentVersion, PartnershipSettings
+from sitewide.page_cache import (
+    database_version,
+    invalidate_page_cache,
+    page_cache,
+    page_cache_version,
+    remember,
+)
+from tests.production_server import RedisServer
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +183,132 @@ def test_unknown_hosts_are_refused_before_anything_is_remembered_for_them(client
     response = client.get("/", HTTP_HOST="attacker.example")
     assert response.status_code == 400
     assert not [key for key in page_cache_module._remembered if "attacker.example" in str(key)]
+
+
+def test_what_a_process_remembers_is_read_again_after_the_configured_time():
+    # Even when no version move reaches it (a change saved while Redis was unreachable),
+    # no process keeps a view restriction or a setting longer than this.
+    version = page_cache_version()
+    assert remember("example", version, lambda: "first read") == "first read"
+    assert remember("example", version, lambda: "second read") == "first read"
+    later = time.monotonic() + settings.REMEMBERED_STATE_SECONDS
+    with mock.patch("time.monotonic", return_value=later):
+        assert remember("example", version, lambda: "read again") == "read again"
+
+
+@override_settings(CONTENT_VERSION_CHECK_SECONDS=0)
+def test_a_change_recorded_only_in_the_database_moves_the_version():
+    # As a scheduled job run as its own process, with a cache of its own, records it.
+    before = page_cache_version()
+    ContentVersion.move()
+    assert page_cache_version() != before
+
+
+def test_the_database_version_is_read_again_after_the_configured_interval():
+    # What an earlier test read may have been rolled back since.
+    database_version.forget()
+    before = page_cache_version()
+    ContentVersion.move()
+    assert page_cache_version() == before
+    later = time.monotonic() + settings.CONTENT_VERSION_CHECK_SECONDS
+    with mock.patch("time.monotonic", return_value=later):
+        assert page_cache_version() != before
+
+
+def test_a_version_move_that_failed_while_redis_was_paused_is_made_once_it_answers(
+    tmp_path, monkeypatch
+):
+    redis = RedisServer(tmp_path)
+    monkeypatch.setattr(ResilientRedisCache, "retry_after_seconds", 0.1)
+    redis_cache = {
+        "default": {
+            "BACKEND": "partnership_site.cache.ResilientRedisCache",
+            "LOCATION": redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    try:
+        with override_settings(CACHES=redis_cache):
+            before = page_cache_version()
+            os.kill(redis.process.pid, signal.SIGSTOP)
+            try:
+                invalidate_page_cache()
+                assert page_cache_version() is None
+            finally:
+                os.kill(redis.process.pid, signal.SIGCONT)
+            time.sleep(0.2)
+            after = page_cache_version()
+        assert after is not None
+        assert after != before
+    finally:
+        redis.stop()
+
+
+@pytest.fixture
+def file_cache(tmp_path):
+    folder = tmp_path / "cache"
+    backend = "django.core.cache.backends.filebased.FileBasedCache"
+    with override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": str(folder)}}):
+        yield folder
+
+
+def test_query_parameters_a_page_does_not_read_make_no_new_renders_or_entries(client, file_cache):
+    assert client.get(GUIDANCE, {"x": 0})["X-Page-Cache"] == "miss"
+    entries = sorted(file_cache.iterdir())
+    answers = [client.get(GUIDANCE, {"x": n})["X-Page-Cache"] for n in range(1, 300)]
+    assert answers == ["hit"] * 299
+    assert client.get(GUIDANCE)["X-Page-Cache"] == "hit"
+    assert sorted(file_cache.iterdir()) == entries
+
+
+def test_a_page_is_cached_on_the_parameters_it_reads_and_no_others(client, file_cache):
+    toolkits = client.get(LIBRARY, {"document_type": "toolkit", "x": 1})
+    assert toolkits["X-Page-Cache"] == "miss"
+    again = client.get(LIBRARY, {"x": 2, "document_type": "toolkit"})
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == toolkits.content
+    assert client.get(LIBRARY, {"document_type": "policy"})["X-Page-Cache"] == "miss"
+
+    assert client.get("/search/", {"q": "neglect", "utm_source": "email"})["X-Page-Cache"] == "miss"
+    assert client.get("/search/", {"q": "neglect"})["X-Page-Cache"] == "hit"
+    assert client.get("/search/", {"q": "neglect", "page": 2})["X-Page-Cache"] == "miss"
+
+
+def test_public_pages_say_how_long_a_shared_cache_may_keep_them(client):
+    five_to_six = timezone.make_aware(datetime.datetime(2026, 11, 23, 17, 55))
+    with mock.patch("django.utils.timezone.now", return_value=five_to_six):
+        response = client.get(GUIDANCE)
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert directives == {"public", "max-age=0", "s-maxage=300"}
+
+
+def test_staff_pages_are_private_and_never_compressed(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("editor"))
+    response = client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="gzip")
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert not response.has_header("Content-Encoding")
+
+
+def test_the_page_cache_keeps_a_page_as_long_as_its_own_header_says(client):
+    with (
+        mock.patch("sitewide.http_caching.seconds_until_contact_status_changes", return_value=7),
+        mock.patch.object(type(page_cache()), "set", autospec=True) as cache_set,
+    ):
+        client.get(GUIDANCE)
+    assert cache_set.call_args.args[3] == 7
+
+
+def test_html_is_compressed_once_when_stored_for_clients_that_accept_it(client):
+    with mock.patch("gzip.compress", wraps=gzip.compress) as compress:
+        plain = client.get(GUIDANCE)
+        hits = [client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="gzip, br") for _ in range(3)]
+    assert compress.call_count == 1
+    assert not plain.has_header("Content-Encoding")
+    for hit in hits:
+        assert hit["X-Page-Cache"] == "hit"
+        assert hit["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in hit["Vary"]
+        assert gzip.decompress(hit.content) == plain.content
+        assert int(hit["Content-Length"]) == len(hit.content)
+    assert client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="identity").content == plain.content

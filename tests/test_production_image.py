@@ -2,6 +2,7 @@
 engine is needed: hadolint lints the Dockerfile, and scripts/run-production-locally, which
 the server tests start every server with, takes the image's steps on this machine."""
 
+import importlib.util
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.template import engines
 
 ROOT = Path(settings.BASE_DIR)
 HADOLINT = Path(sys.executable).with_name("hadolint")
@@ -78,10 +80,22 @@ def test_gunicorn_takes_its_size_from_the_environment():
 def test_gunicorn_restarts_workers_now_and_then_and_stops_gracefully():
     gunicorn = gunicorn_settings()
     assert gunicorn["max_requests"] == "20000"
-    assert gunicorn["max_requests_jitter"] == "2000"
+    assert gunicorn["max_requests_jitter"] == "10000"
     # A replacement is forked from a master with Django loaded: no second-long gap.
     assert gunicorn["preload_app"] == "True"
     assert int(gunicorn["graceful_timeout"]) < 30
     assert gunicorn["wsgi_app"] == "partnership_site.wsgi"
     # Django alone decides what came over HTTPS (SECURE_PROXY_SSL_HEADER).
     assert gunicorn["secure_scheme_headers"] == "{}"
+
+
+def test_gunicorns_master_compiles_the_templates_before_forking_workers():
+    # What each worker inherits instead of compiling on its first requests.
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    gunicorn_conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gunicorn_conf)
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    gunicorn_conf.when_ready(server=None)
+    compiled = set(loader.get_template_cache)
+    assert {"base.html", "pages/guidance_page.html", "search/search.html"} <= compiled

@@ -51,12 +51,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sitewide.page_cache.AnonymousPageCacheMiddleware",
-    "sitewide.page_cache.SiteLookupMiddleware",
+    "sitewide.site_lookup.SiteLookupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "documents.serving.DownloadHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sitewide.http_caching.CacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -139,6 +140,12 @@ PAGE_CACHE_ALIAS = "default"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 600)
+# What a process remembers between requests (sites, settings, view restrictions, page
+# addresses) is read again after this many seconds at most, whatever the cache says; and
+# each process reads the database's content version this often, which is how a scheduled
+# job or a change saved while Redis was unreachable reaches it (sitewide/page_cache.py).
+REMEMBERED_STATE_SECONDS = env_int("REMEMBERED_STATE_SECONDS", 60)
+CONTENT_VERSION_CHECK_SECONDS = env_int("CONTENT_VERSION_CHECK_SECONDS", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -14,3 +14,6 @@ WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finders.OfflineEmbedFinder"}]
 # Fragments are cached in tests as in production (tests/conftest.py clears the cache
 # before each test); the whole-page cache is switched on by the tests that need it.
 FRAGMENT_CACHE_SECONDS = 600
+# Read once per test process, so that the query counts do not depend on when a test runs;
+# the tests of that reading set it themselves.
+CONTENT_VERSION_CHECK_SECONDS = 3600

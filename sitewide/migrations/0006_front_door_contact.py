@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sitewide', '0004_linked_page_chooser'),
+        ('sitewide', '0005_content_version_shared_by_every_process'),
     ]
 
     operations = [

@@ -1,0 +1,88 @@
+"""A short Redis outage under a running site (tests/production_server.py): what an editor
+changes while Redis is paused must reach every visitor once it answers again, within a
+bounded time, and never leave a page public that was made private."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.production_server import (
+    SCRIPT,
+    Client,
+    RedisServer,
+    Server,
+    form_fields,
+    production_site,
+)
+
+ROOT = SCRIPT.parent.parent
+DUTY_ROTA = "/people-working-with-children/duty-rota/"
+CREATE_PAGE = """
+from pages.models import GuidancePage, SectionPage
+section = SectionPage.objects.get(slug="people-working-with-children")
+page = section.add_child(instance=GuidancePage(title="Duty rota", slug="duty-rota"))
+page.save_revision().publish()
+print(page.pk)
+"""
+
+
+@pytest.fixture(scope="module")
+def site(request):
+    return production_site(request.config)
+
+
+@pytest.fixture(scope="module")
+def redis(site):
+    redis = RedisServer(site.root / "redis-outage")
+    yield redis
+    redis.stop()
+
+
+@pytest.fixture(scope="module")
+def server(site, redis):
+    server = Server(site, "redis-outage", REDIS_URL=redis.url)
+    yield server
+    server.stop()
+
+
+def create_page(site, redis):
+    result = subprocess.run(
+        [SCRIPT, "python", "manage.py", "shell", "-c", CREATE_PAGE],
+        cwd=ROOT,
+        env={**site.environment, "REDIS_URL": redis.url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.split()[-1])
+
+
+def test_a_page_made_private_while_redis_was_paused_leaves_the_cache_once_it_is_back(
+    site, redis, server
+):
+    page_id = create_page(site, redis)
+    visitor, editor = Client(server), Client(server)
+    visitor.get(DUTY_ROTA)
+    assert visitor.get(DUTY_ROTA).headers["X-Page-Cache"] == "hit"
+    editor.log_in()
+
+    os.kill(redis.process.pid, signal.SIGSTOP)
+    try:
+        privacy = f"/admin/pages/{page_id}/privacy/"
+        _, fields = form_fields(json.loads(editor.get(privacy, timeout=30).text)["html"], "form")
+        saved = editor.post(privacy, data={**fields, "restriction_type": "login"}, timeout=30)
+        assert saved.status_code == 200, saved.text
+    finally:
+        os.kill(redis.process.pid, signal.SIGCONT)
+
+    # Each server thread tries Redis again after its pause (5 s); a process reads the
+    # database's version every 5 s.
+    deadline = time.monotonic() + 20
+    while visitor.get(DUTY_ROTA).status_code == 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert [visitor.get(DUTY_ROTA).status_code for _ in range(8)] == [302] * 8
