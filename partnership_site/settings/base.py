@@ -154,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # login clears the count. `manage.py axes_reset_username NAME` unlocks at once.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "editorial.backends.StaffBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
