@@ -249,3 +249,6 @@ LINK_CHECK_MAX_CONNECTIONS = env_int("LINK_CHECK_MAX_CONNECTIONS", 10)
 LINK_CHECK_MAX_CONNECTIONS_PER_HOST = env_int("LINK_CHECK_MAX_CONNECTIONS_PER_HOST", 2)
 LINK_CHECK_RETRIES = env_int("LINK_CHECK_RETRIES", 1)
 LINK_CHECK_RETRY_DELAY_SECONDS = env_int("LINK_CHECK_RETRY_DELAY_SECONDS", 5)
+# Host names the checker may request although they resolve to a loopback or private
+# address (local test servers); every other such address is refused.
+LINK_CHECK_ALLOWED_HOSTS = env_list("LINK_CHECK_ALLOWED_HOSTS")

@@ -14,3 +14,5 @@ WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finders.OfflineEmbedFinder"}]
 # Fragments are cached in tests as in production (tests/conftest.py clears the cache
 # before each test); the whole-page cache is switched on by the tests that need it.
 FRAGMENT_CACHE_SECONDS = 600
+# check_links's tests run their web servers on this machine.
+LINK_CHECK_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
