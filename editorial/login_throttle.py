@@ -18,6 +18,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 
+from .two_factor import has_second_factor
+
 
 @dataclass(frozen=True)
 class LoginLimit:
@@ -122,7 +124,15 @@ class LoginThrottle(AxesDatabaseHandler):
 
     def reset_user_attempts(self, request, credentials=None):
         """A successful login clears that username's failures only: clearing the
-        address's would let a sprayer with one account of their own start afresh."""
+        address's would let a sprayer with one account of their own start afresh. For staff
+        who sign in with a second factor, the password alone clears nothing: the right code
+        does, or each right password would buy another round of guesses at the code."""
         username = get_client_username(request, credentials)
-        count, _ = AccessAttempt.objects.filter(username=username).delete()
-        return count
+        if has_second_factor(username):
+            return 0
+        return forget_failures(username)
+
+
+def forget_failures(username):
+    count, _ = AccessAttempt.objects.filter(username=username).delete()
+    return count

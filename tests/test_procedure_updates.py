@@ -15,7 +15,7 @@ from documents.models import ProtocolDocument, ReviewOutcome
 from pages.models import GuidancePage, ProceduresPage
 from procedures.models import ProcedureChapter, ProcedureLink, ProcedureUpdate
 from tests.admin_reports import report_rows
-from tests.editorial import EDITORS, REVIEWERS, logged_in, staff_member
+from tests.editorial import EDITORS, REVIEWERS, logged_in, sign_in, staff_member
 from tests.query_counts import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +214,7 @@ def test_only_staff_with_the_permission_see_the_report(client, django_user_model
 
     editor = django_user_model.objects.create_user("editor", "", "pw")
     editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    sign_in(client, editor)
     assert client.get(REPORT_URL)["Location"] == reverse("wagtailadmin_home")
     assert "checks-after-procedure-updates" not in client.get("/admin/").content.decode()
 
@@ -224,7 +224,7 @@ def test_only_staff_with_the_permission_see_the_report(client, django_user_model
         Permission.objects.get(codename="view_procedure_checks"),
     )
     editor.groups.add(checkers)
-    client.force_login(django_user_model.objects.get(pk=editor.pk))
+    sign_in(client, django_user_model.objects.get(pk=editor.pk))
     assert client.get(REPORT_URL).status_code == 200
     assert "checks-after-procedure-updates" in client.get("/admin/").content.decode()
 

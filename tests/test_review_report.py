@@ -26,6 +26,7 @@ from documents.review_dates import add_months
 from editorial.review_schedule import combine, schedule_parts
 from pages.models import ContentPage
 from tests.admin_reports import report_rows
+from tests.editorial import sign_in
 from tests.query_counts import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def reviewer(django_user_model):
 
 @pytest.fixture
 def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     return client
 
 
@@ -243,7 +244,7 @@ def test_titles_link_to_the_edit_page_only_for_people_who_can_edit(
     edit_url = reverse("wagtaildocs:edit", args=[edge_documents["Due today"].pk])
     assert edit_url not in reviewer_client.get(REPORT_URL, {"owner": TEAM}).content.decode()
 
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert f'href="{edit_url}"' in client.get(REPORT_URL, {"owner": TEAM}).content.decode()
 
 
@@ -469,7 +470,7 @@ def test_marking_as_reviewed_records_it_and_moves_the_due_date(
 
 
 def test_recorded_reviews_appear_in_the_site_history(client, admin_user, edge_documents):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     document = edge_documents["Due today"]
     client.post(
         mark_reviewed_url(document), {"reviewed_on": TODAY.isoformat(), "outcome": "updated"}
