@@ -21,7 +21,7 @@ def two_factor_required(user):
 
 def has_second_factor(username):
     """Whether logging in as this username takes a second step after the password."""
-    user = get_user_model()._default_manager.filter(username=username).first()
+    user = get_user_model().objects.filter(username=username).first()
     return user is not None and (two_factor_required(user) or user_has_device(user))
 
 

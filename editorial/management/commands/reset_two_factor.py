@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, username, **options):
-        user = get_user_model()._default_manager.filter(username=username).first()
+        user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"There is no user called {username!r}.")
         devices = list(devices_for_user(user, confirmed=None))
