@@ -45,8 +45,13 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def is_open(self, request):
+        # The login page's own icons and translations are open to anyone, so are not kept
+        # from a half-signed-in session either (the icons' script puts whatever answers into
+        # the page).
         return request.path.startswith(
             (
+                reverse("wagtailadmin_sprite"),
+                reverse("wagtailadmin_javascript_catalog"),
                 reverse("wagtailadmin_login"),
                 reverse("wagtailadmin_logout"),
                 reverse("wagtailadmin_password_reset"),

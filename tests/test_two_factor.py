@@ -197,3 +197,13 @@ def test_an_administrator_can_remove_a_lost_app(client, approver):
     assert client.get(PAGES)["Location"].startswith(SET_UP)
     with pytest.raises(CommandError, match="no user called 'nobody'"):
         call_command("reset_two_factor", "nobody")
+
+
+def test_what_the_login_page_itself_loads_stays_open_before_the_code(client, approver):
+    """Wagtail's icons and translations, open to anyone, answer a half-signed-in session
+    too: the icons' script would put a redirect's page into the verify page."""
+    authenticator_app(approver)
+    log_in(client, approver)
+    for name in ("wagtailadmin_sprite", "wagtailadmin_javascript_catalog"):
+        assert client.get(reverse(name)).status_code == 200
+    assert client.get(reverse("wagtailadmin_home")).status_code == 302
