@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
+from editorial.exports import FormulaSafeExportMixin
 from editorial.review_schedule import ReviewItem, ReviewKind, combine, schedule_parts
 from pages.models import ContentPage
 
@@ -38,7 +39,7 @@ class MarkReviewedColumn(Column):
     cell_template_name = "documents/admin/mark_reviewed_cell.html"
 
 
-class ReviewDatesReport(PermissionRequiredMixin, ReportView):
+class ReviewDatesReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportView):
     """Reports → Review dates: reviewers see which pages and documents are overdue or due
     soon and who owns them, record reviews, and download the list for partnership meetings."""
 

@@ -5,6 +5,7 @@ the results from its own thread.
 """
 
 import datetime
+import ipaddress
 import socket
 import threading
 import time
@@ -17,12 +18,82 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.utils import timezone
+from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NameResolutionError
 
 # Rate limiting, and gateways or servers that are briefly down or overloaded: worth another
 # try after a pause. Anything else is what the server means.
 TEMPORARY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_REDIRECTS = 10
+
+
+class RefusedAddress(requests.RequestException):
+    """The host resolves to an address on this server or its private network, which the
+    checker does not request: an editor's link must not become a way to scan the server's
+    network."""
+
+
+def is_public(address):
+    """Whether an IP address is on the public internet: not loopback, private, link-local,
+    reserved, multicast, unspecified or otherwise special, IPv6 addresses that carry an
+    IPv4 address judged by that address."""
+    address = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+class PublicAddressAdapter(HTTPAdapter):
+    """Sends each request, and each redirect hop (requests sends every hop through its
+    adapter), only to a public address, and connects to the very address it checked.
+
+    requests would otherwise look the name up again when it connects, and a name server
+    under an attacker's control could answer a public address to the check and a private
+    one to the connection (DNS rebinding). So the name is resolved here, every address it
+    has is checked, and the connection pool is keyed on the checked address, with the host
+    name kept for the Host header, TLS's server name and the certificate check (through
+    requests' documented adapter methods). Hosts in `allowed_hosts` (local test servers)
+    skip the check, not the pinning."""
+
+    def __init__(self, allowed_hosts=(), **kwargs):
+        self.allowed_hosts = frozenset(host.lower() for host in allowed_hosts)
+        self.pinned = threading.local()
+        super().__init__(**kwargs)
+
+    def send(self, request, **kwargs):
+        parts = urlsplit(request.url)
+        self.pinned.address = self.checked_address(parts.hostname or "", parts.port, parts.scheme)
+        return super().send(request, **kwargs)
+
+    def checked_address(self, host, port, scheme):
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            addresses = self.resolve(host, port or (443 if scheme == "https" else 80))
+        if host.lower() not in self.allowed_hosts and not all(map(is_public, addresses)):
+            raise RefusedAddress(f"{host} is on a private or local network")
+        return addresses[0]
+
+    def resolve(self, host, port):
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as error:
+            raise requests.ConnectionError(f"Host name not found: {host}") from error
+        return [info[4][0] for info in found]
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert
+        )
+        hostname = host_params["host"]
+        host_params["host"] = self.pinned.address
+        if host_params["scheme"] == "https":
+            pool_kwargs["server_hostname"] = hostname
+            pool_kwargs["assert_hostname"] = hostname
+        return host_params, pool_kwargs
+
+    def add_headers(self, request, **kwargs):
+        request.headers["Host"] = urlsplit(request.url).netloc.rpartition("@")[2]
 
 
 @dataclass(frozen=True)
@@ -50,12 +121,23 @@ class LinkChecker:
     growing pause) for failures that are usually temporary, and HEAD first with GET for
     servers that will not answer HEAD properly. Redirects are followed and recorded."""
 
-    def __init__(self, *, timeout, max_connections, max_per_host, retries, retry_delay, user_agent):
+    def __init__(
+        self,
+        *,
+        timeout,
+        max_connections,
+        max_per_host,
+        retries,
+        retry_delay,
+        user_agent,
+        allowed_hosts=(),
+    ):
         self.timeout = timeout
         self.max_connections = max_connections
         self.retries = retries
         self.retry_delay = retry_delay
         self.user_agent = user_agent
+        self.allowed_hosts = allowed_hosts
         self._host_slots = defaultdict(lambda: threading.BoundedSemaphore(max_per_host))
         self._lock = threading.Lock()
         self._thread_state = threading.local()
@@ -71,6 +153,7 @@ class LinkChecker:
             retry_delay=settings.LINK_CHECK_RETRY_DELAY_SECONDS,
             user_agent=f"{settings.WAGTAIL_SITE_NAME} link checker "
             f"(+{settings.WAGTAILADMIN_BASE_URL})",
+            allowed_hosts=settings.LINK_CHECK_ALLOWED_HOSTS,
         )
 
     def check_all(self, urls):
@@ -125,6 +208,8 @@ class LinkChecker:
 
     def _describe(self, error):
         """Why there was no answer, in words an editor can act on."""
+        if isinstance(error, RefusedAddress):
+            return "Not checked: the address is on a private or local network"
         if isinstance(error, requests.Timeout):
             return f"No answer within {self.timeout:g} seconds"
         if isinstance(error, requests.exceptions.SSLError):
@@ -147,6 +232,12 @@ class LinkChecker:
         session = getattr(self._thread_state, "session", None)
         if session is None:
             session = requests.Session()
+            # Straight to the checked address: a proxy from the environment would connect
+            # to the name itself.
+            session.trust_env = False
+            adapter = PublicAddressAdapter(self.allowed_hosts)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
             session.headers["User-Agent"] = self.user_agent
             session.max_redirects = MAX_REDIRECTS
             self._thread_state.session = session

@@ -10,6 +10,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
+from editorial.exports import FormulaSafeExportMixin
+
 from .models import LinkCheck, ProcedureUpdate
 
 LINK_HEALTH_PERMISSION = "procedures.view_link_health"
@@ -25,7 +27,7 @@ class UsagesColumn(Column):
     cell_template_name = "procedures/admin/usages_cell.html"
 
 
-class BrokenLinksReport(PermissionRequiredMixin, ReportView):
+class BrokenLinksReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportView):
     """Reports → Broken links: the external addresses that failed at the last check_links
     run, what went wrong, since when, and where each is used, with links to edit them. Staff
     download it to share the work of mending them."""
@@ -107,7 +109,7 @@ class ReviewActionColumn(Column):
     cell_template_name = "procedures/admin/review_action_cell.html"
 
 
-class ProcedureChecksReport(PermissionRequiredMixin, ReportView):
+class ProcedureChecksReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportView):
     """Reports → Checks after procedure updates: live pages and documents in use that link
     to chapters amended since they were last reviewed. Editors check each against the new
     procedures; recording its review takes it off the list."""

@@ -6,8 +6,9 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from editorial.exports import FormulaSafeExportMixin
 from pages.models import ProceduresPage
 
 from .components import BrokenLinksPanel
@@ -25,8 +26,13 @@ from .views import (
 )
 
 
+class ProcedureLinkIndexView(FormulaSafeExportMixin, IndexView):
+    """Procedure links as Wagtail lists them, downloaded as CSV without formulas."""
+
+
 class ProcedureLinkViewSet(SnippetViewSet):
     model = ProcedureLink
+    index_view_class = ProcedureLinkIndexView
     icon = "link-external"
     menu_label = "Procedure links"
     list_display = ["title", "chapter", "url"]

@@ -2,10 +2,11 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from wagtail.models import Page, Site
 
 from pages.models import GuidancePage, HomePage, SectionPage
-from tests.editorial import APPROVERS, EDITORS, staff_member
+from tests.editorial import APPROVERS, EDITORS, sign_in, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
 
 
@@ -66,6 +67,13 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's administrator's client (a client of its own, not `client`), signed
+    in with their second factor too, as administrators must be."""
+    return sign_in(Client(), admin_user)
 
 
 @pytest.fixture

@@ -5,7 +5,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from editorial.two_factor import two_factor_required
 
 EDITORS = "Editors"
 APPROVERS = "Approvers"
@@ -20,10 +25,33 @@ def staff_member(username, *group_names, password="pw"):
     return user
 
 
-def logged_in(user):
-    client = Client()
+def authenticator_app(user):
+    """The user's confirmed authenticator app (TOTP device), set up if they have none."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    )
+
+
+def current_code(app):
+    """The code the authenticator app shows now."""
+    totp = TOTP(app.bin_key, app.step, app.t0, app.digits, app.drift)
+    return f"{totp.token():0{app.digits}d}"
+
+
+def sign_in(client, user):
+    """Log the client in as staff are after both steps: the password (force_login) and, for
+    staff who must or chose to use two-factor sign-in, a code from their app, as
+    django_otp.login records it in the session."""
     client.force_login(user)
+    if two_factor_required(user) or user_has_device(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_app(user).persistent_id
+        session.save()
     return client
+
+
+def logged_in(user):
+    return sign_in(Client(), user)
 
 
 def edit_url(page):

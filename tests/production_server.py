@@ -15,6 +15,7 @@ PostgreSQL is the one named by DATABASE_URL when that is PostgreSQL, else 127.0.
 user postgres. Without PostgreSQL or redis-server the tests are skipped, and fail in CI.
 """
 
+import base64
 import json
 import os
 import secrets
@@ -31,6 +32,7 @@ import psycopg
 import pytest
 import requests
 from bs4 import BeautifulSoup
+from django_otp.oath import TOTP
 from psycopg import sql
 
 from tests.required_tools import require
@@ -40,6 +42,9 @@ SCRIPT = ROOT / "scripts" / "run-production-locally"
 # The site's public name in these tests; a TLS proxy in front would send it.
 HOST = "safeguarding.test"
 EDITOR = ("editor", "a-long-editor-password-for-tests-only")
+# Each username's unused recovery codes, from setting up their authenticator app: a code
+# from the app works once in its 30 seconds, a recovery code once at any time.
+RECOVERY_CODES = {}
 NOWHERE = "http://127.0.0.1:9"
 # Settings the tests choose for themselves, whatever the developer's shell says.
 INHERITED_SETTINGS = (
@@ -386,7 +391,28 @@ class Client:
             "/admin/login/", data={**fields, "username": username, "password": password}
         )
         assert response.status_code == 302, response.text
+        self.give_second_factor(username)
         return response
+
+    def give_second_factor(self, username):
+        """The second step administrators (the editor here is one) must take, through the
+        site's pages: setting up an authenticator app the first time, a recovery code after."""
+        sent_to = urlsplit(self.get("/admin/").headers.get("Location", "")).path
+        if sent_to not in ("/admin/two-factor/verify/", "/admin/two-factor/"):
+            return
+        page = self.get(sent_to).text
+        action, fields = form_fields(page, f'form[action="{sent_to}"]')
+        if sent_to == "/admin/two-factor/verify/":
+            code = RECOVERY_CODES[username].pop()
+        else:
+            key = BeautifulSoup(page, "html.parser").select_one("#two-factor-key").text
+            code = f"{TOTP(base64.b32decode(key.replace(' ', ''))).token():06d}"
+        response = self.post(action, data={**fields, "code": code})
+        assert response.status_code in (200, 302), response.text
+        codes = BeautifulSoup(response.text, "html.parser").select("#recovery-codes code")
+        if codes:
+            RECOVERY_CODES[username] = [code.text for code in codes]
+        assert self.get("/admin/").status_code == 200
 
 
 def form_fields(html, selector):

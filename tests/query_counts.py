@@ -1,5 +1,6 @@
-"""The SQL queries a request costs: what the query budgets of public pages and admin
-reports are measured with."""
+"""The SQL queries a request costs: what the query budget of public pages (at most
+QUERY_BUDGET) and of admin reports (the same however much data there is) are measured
+with."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

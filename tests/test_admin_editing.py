@@ -6,6 +6,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from pages.models import GuidancePage
+from tests.editorial import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def moderator(django_user_model):
 
 
 def test_staff_member_creates_and_publishes_a_guidance_page(client, moderator, section):
-    client.force_login(moderator)
+    sign_in(client, moderator)
     add_url = reverse("wagtailadmin_pages:add", args=("pages", "guidancepage", section.pk))
     assert client.get(add_url).status_code == 200
 
@@ -58,7 +59,7 @@ def test_staff_member_creates_and_publishes_a_guidance_page(client, moderator, s
 
 
 def test_admin_form_errors_keep_what_was_typed(client, moderator, section):
-    client.force_login(moderator)
+    sign_in(client, moderator)
     add_url = reverse("wagtailadmin_pages:add", args=("pages", "guidancepage", section.pk))
     response = client.post(
         add_url,
@@ -80,7 +81,7 @@ def test_admin_form_errors_keep_what_was_typed(client, moderator, section):
 
 
 def test_link_block_needs_exactly_one_target(client, moderator, section):
-    client.force_login(moderator)
+    sign_in(client, moderator)
     add_url = reverse("wagtailadmin_pages:add", args=("pages", "guidancepage", section.pk))
     response = client.post(
         add_url,

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from documents.models import DocumentFileVersion, ProtocolDocument
 from documents.sample_files import make_docx, make_pdf
+from tests.editorial import sign_in
 from tests.factories import create_document, replace_file
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
 @pytest.fixture
 def staff(client, django_user_model):
     user = django_user_model.objects.create_superuser("replacer", "r@example.org", "pw")
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 

@@ -14,15 +14,14 @@ from wagtail.models import Collection
 
 from documents.models import ProtocolDocument
 from documents.sample_files import make_docx, make_pdf
+from tests.editorial import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor_client(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_superuser("docs-admin", "a@example.org", "pw")
-    )
+    sign_in(client, django_user_model.objects.create_superuser("docs-admin", "a@example.org", "pw"))
     return client
 
 

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import override_settings
@@ -28,7 +29,8 @@ FAST = {"timeout": 0.5, "max_connections": 10, "max_per_host": 10, "retries": 0}
 
 class Handler(BaseHTTPRequestHandler):
     """Answers by path: /ok, /moved (301, then 302, then /ok), /missing, /broken, /slow,
-    /no-head (405 to HEAD), /busy (503 once, then 200) and /flaky (whatever the test sets)."""
+    /no-head (405 to HEAD), /busy (503 once, then 200), /to?location=… (302 there) and /flaky
+    (whatever the test sets)."""
 
     def do_HEAD(self):
         self.answer()
@@ -56,6 +58,8 @@ class Handler(BaseHTTPRequestHandler):
             status, location = 301, "/moved-again"
         elif path == "/moved-again":
             status, location = 302, "/ok"
+        elif path == "/to":
+            status, location = 302, parse_qs(urlsplit(self.path).query)["location"][0]
         elif path == "/slow":
             time.sleep(float(parse_qs(urlsplit(self.path).query)["seconds"][0]))
             status = 200
@@ -122,8 +126,15 @@ def no_proxy(monkeypatch):
 
 
 def checker(**options):
-    settings = {**FAST, "retry_delay": 0, "user_agent": "test", **options}
-    return LinkChecker(**settings)
+    return LinkChecker(
+        **{
+            **FAST,
+            "retry_delay": 0,
+            "user_agent": "test",
+            "allowed_hosts": settings.LINK_CHECK_ALLOWED_HOSTS,
+            **options,
+        }
+    )
 
 
 def check(urls, **options):
@@ -402,3 +413,94 @@ def test_the_network_guard_stops_and_records_anything_beyond_loopback(no_network
     assert not result["https://www.proceduresonline.com/swcpp/"].ok
     assert no_network_access.blocked == ["www.proceduresonline.com"]
     no_network_access.blocked.clear()
+
+
+REFUSED = "Not checked: the address is on a private or local network"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "127.10.0.1",
+        "localhost",
+        "[::1]",
+        "[::ffff:127.0.0.1]",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "100.64.0.1",
+        "169.254.169.254",
+        "[fe80::1]",
+        "[fd00::1]",
+        "0.0.0.0",
+        "[::]",
+        "240.0.0.1",
+        "224.0.0.1",
+        "[ff02::1]",
+    ],
+)
+def test_loopback_private_link_local_reserved_and_multicast_addresses_are_refused(
+    server, no_network_access, host
+):
+    url = f"http://{host}:{server.server_port}/ok"
+    result = check([url], allowed_hosts=())[url]
+    assert (result.ok, result.status_code, result.error) == (False, None, REFUSED)
+    # Refused before connecting: neither the local server nor anything else was reached.
+    assert server.requests == []
+    assert no_network_access.blocked == []
+
+
+def test_a_redirect_into_a_local_address_is_refused_at_that_hop(server):
+    to_localhost = server.url("/to?location=" + server.url("/ok", host="localhost"))
+    result = check([to_localhost], allowed_hosts=["127.0.0.1"])[to_localhost]
+    assert (result.ok, result.error) == (False, REFUSED)
+    # The first hop, allowed, was asked; the local one it pointed at was not.
+    assert server.requests == [("HEAD", "/to")]
+
+
+def test_the_checker_connects_to_the_address_it_checked(server, monkeypatch, no_network_access):
+    """DNS rebinding: a name server that answers a public address to the check and the
+    local server's to a second lookup does not get the checker into the server."""
+    lookup = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host == "rebinding.example":
+            host = next(answers, "127.0.0.1")
+        return lookup(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    url = f"http://rebinding.example:{server.server_port}/ok"
+    result = check([url], allowed_hosts=())[url]
+    assert not result.ok
+    assert server.requests == []
+    # It went for the public address it had checked (which the test network stops).
+    assert no_network_access.blocked == ["93.184.216.34"]
+    no_network_access.blocked.clear()
+
+
+def test_the_checked_address_is_asked_for_by_its_name(server, monkeypatch):
+    lookup = socket.getaddrinfo
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, *args, **kwargs: lookup(
+            "127.0.0.1" if host == "named.test" else host, *args, **kwargs
+        ),
+    )
+    seen = []
+    monkeypatch.setattr(
+        Handler, "log_request", lambda handler, *args: seen.append(handler.headers["Host"])
+    )
+    url = f"http://named.test:{server.server_port}/ok"
+    assert check([url], allowed_hosts=["named.test"])[url].ok
+    assert seen == [f"named.test:{server.server_port}"]
+
+
+def test_only_the_configured_hosts_are_allowed_local_addresses(server):
+    assert settings.LINK_CHECK_ALLOWED_HOSTS == ["127.0.0.1", "localhost"]
+    with override_settings(LINK_CHECK_ALLOWED_HOSTS=[]):
+        results = list(LinkChecker.from_settings().check_all([server.url("/ok")]))
+    assert [result.error for result in results] == [REFUSED]
+    assert server.requests == []

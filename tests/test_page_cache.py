@@ -28,6 +28,7 @@ from sitewide.page_cache import (
     page_cache_version,
     remember,
 )
+from tests.editorial import sign_in
 from tests.production_server import RedisServer
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,7 @@ def test_saving_a_document_or_the_settings_invalidates(client):
 
 
 def test_logged_in_staff_always_get_fresh_pages(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("editor"))
+    sign_in(client, django_user_model.objects.create_user("editor"))
     client.get(GUIDANCE)
     # A change that sends no signal: only a fresh render can show it.
     GuidancePage.objects.filter(slug="working-together-to-safeguard-children").update(

@@ -9,6 +9,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from documents.models import ProtocolDocument
 from documents.views import ReviewDatesReport
+from tests.editorial import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, review_urls):
 
 
 def test_editors_without_the_review_permission_are_refused(client, editor, review_urls, document):
-    client.force_login(editor)
+    sign_in(client, editor)
     for url in review_urls:
         response = client.get(url)
         assert response.status_code == 302, url
@@ -83,18 +84,18 @@ def test_the_view_itself_refuses_whoever_gets_past_the_admin_urls(editor):
 
 
 def test_reviewers_may_use_the_review_tools(client, reviewer, review_urls):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     for url in review_urls:
         assert client.get(url).status_code == 200, url
 
 
 def test_only_reviewers_see_the_menu_item_and_dashboard_panel(client, reviewer, editor):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     dashboard = client.get("/admin/").content.decode()
     assert f'"url": "{REPORT_URL}"' in dashboard
     assert 'id="review-dates-section"' in dashboard
 
-    client.force_login(editor)
+    sign_in(client, editor)
     dashboard = client.get("/admin/").content.decode()
     assert REPORT_URL not in dashboard
     assert 'id="review-dates-section"' not in dashboard
@@ -116,7 +117,7 @@ def test_reviewers_group_has_only_what_reviewing_needs():
 
 
 def test_reviewers_cannot_edit_pages_or_add_or_edit_documents(client, reviewer, home, document):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     refused = [
         reverse("wagtailadmin_pages:edit", args=[home.pk]),
         reverse("wagtailadmin_pages:add_subpage", args=[home.pk]),
@@ -131,14 +132,14 @@ def test_reviewers_cannot_edit_pages_or_add_or_edit_documents(client, reviewer, 
 
 
 def test_reviewers_can_choose_documents(client, reviewer, document):
-    client.force_login(reviewer)
+    sign_in(client, reviewer)
     response = client.get(reverse("wagtaildocs_chooser:choose"))
     assert response.status_code == 200
     assert "Access test" in response.json()["html"]
 
 
 def test_review_permission_can_be_given_to_a_group_in_the_admin(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     reviewers = Group.objects.get(name="Reviewers")
     page = client.get(reverse("wagtailusers_groups:edit", args=[reviewers.pk])).content.decode()
     assert "Can see document review dates and record reviews" in page

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from documents.sample_files import make_pdf
+from tests.editorial import sign_in
 from tests.factories import create_document, replace_file
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_lists_new_and_updated_pages_and_documents(client, guidance_page):
 
 
 def test_replaced_documents_show_what_changed(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("admin2", "a@example.org", "pw"))
+    sign_in(client, django_user_model.objects.create_superuser("admin2", "a@example.org", "pw"))
     # A document of its own: replacing a demo document's file would take it away from the
     # media folder every test shares, while the database rolls back.
     document = create_document("Graded Care Profile", document_type="toolkit")

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Deployment values come from the environment."""
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .environment import env_bool, env_int, env_list, env_str
 
@@ -23,6 +25,9 @@ INSTALLED_APPS = [
     "search",
     "editorial",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -58,6 +63,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sitewide.http_caching.CacheControlMiddleware",
+    # Two-factor sign-in: whether the session was verified with a device, then keeping
+    # staff who must give a code out of the admin until they have (editorial.two_factor).
+    "django_otp.middleware.OTPMiddleware",
+    "editorial.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -156,36 +165,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Admin logins (django-axes): AXES_FAILURE_LIMIT failed attempts at one username from one
-# address lock that username out from that address for AXES_COOLOFF_MINUTES. Locking the
-# address alone would lock out a whole office behind one shared address; a successful
-# login clears the count. `manage.py axes_reset_username NAME` unlocks at once.
+# Admin logins (django-axes, with editorial.login_throttle): failed logins within
+# AXES_COOLOFF_MINUTES are counted three ways, and a client is paused for the rest of that
+# time once any count reaches its limit: AXES_FAILURE_LIMIT for one username from one
+# address (a whole office behind one shared address is not locked out for one person's
+# mistakes), LOGIN_ADDRESS_FAILURE_LIMIT for one address over every username (password
+# spraying), LOGIN_USERNAME_FAILURE_LIMIT for one username over every address (guessing
+# from many addresses). An IPv6 address counts as its /64. A successful login clears its
+# username's counts; `manage.py axes_reset_username NAME` unlocks at once.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "editorial.backends.StaffBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "editorial.login_throttle.LoginThrottle"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "editorial.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "editorial.login_throttle.throttled_address"
 # The client's address is the connection's, which behind a reverse proxy is the proxy's.
-# Set TRUSTED_PROXY_COUNT to the number of proxies in front of the site that each append
-# the address they were connected from to TRUSTED_PROXY_HEADER: the client's address is
-# then read that many places from the header's end, so nothing a client puts in the header
-# itself is believed.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = [
-        "HTTP_" + (env_str("TRUSTED_PROXY_HEADER") or "X-Forwarded-For").upper().replace("-", "_"),
-        "REMOTE_ADDR",
-    ]
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
-    # More addresses than proxies means the client wrote some: still take the one the
-    # first trusted proxy appended, rather than ignoring the header.
-    IPWARE_STRICT = False
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# TRUSTED_PROXY_ADDRESSES lists the proxies' addresses or networks (e.g. 10.0.0.0/8): from
+# them, and only from them, TRUSTED_PROXY_HEADER is read, right to left past the trusted
+# proxies, so nothing a client writes into the header is believed.
+TRUSTED_PROXY_ADDRESSES = env_list("TRUSTED_PROXY_ADDRESSES")
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER") or "X-Forwarded-For"
+for proxy in TRUSTED_PROXY_ADDRESSES:
+    try:
+        ipaddress.ip_network(proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_ADDRESSES: {proxy!r} is not an address or network; give the "
+            "reverse proxies' addresses, comma-separated, e.g. 10.0.0.2,10.0.1.0/24"
+        ) from None
+if env_str("TRUSTED_PROXY_COUNT"):
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is no longer read: set TRUSTED_PROXY_ADDRESSES to the reverse "
+        "proxies' addresses instead, so that only they are believed."
+    )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -218,6 +237,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.E
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME") or "Safeguarding Children Partnership"
+# Two-factor sign-in (django-otp): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL") or "http://127.0.0.1:8000"
 # Staff views outside Wagtail's own URLs send anyone not logged in to the admin login;
 # visitors to restricted pages get Wagtail's front-end login instead.
@@ -260,3 +281,6 @@ LINK_CHECK_MAX_CONNECTIONS = env_int("LINK_CHECK_MAX_CONNECTIONS", 10)
 LINK_CHECK_MAX_CONNECTIONS_PER_HOST = env_int("LINK_CHECK_MAX_CONNECTIONS_PER_HOST", 2)
 LINK_CHECK_RETRIES = env_int("LINK_CHECK_RETRIES", 1)
 LINK_CHECK_RETRY_DELAY_SECONDS = env_int("LINK_CHECK_RETRY_DELAY_SECONDS", 5)
+# Host names the checker may request although they resolve to a loopback or private
+# address (local test servers); every other such address is refused.
+LINK_CHECK_ALLOWED_HOSTS = env_list("LINK_CHECK_ALLOWED_HOSTS")

@@ -17,3 +17,6 @@ FRAGMENT_CACHE_SECONDS = 600
 # Read once per test process, so that the query counts do not depend on when a test runs;
 # the tests of that reading set it themselves.
 CONTENT_VERSION_CHECK_SECONDS = 3600
+
+# check_links's tests run their web servers on this machine.
+LINK_CHECK_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

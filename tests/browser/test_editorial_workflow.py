@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import PageLogEntry
 
 from pages.models import GuidancePage, SectionPage
-from tests.editorial import APPROVERS, EDITORS, staff_member
+from tests.editorial import APPROVERS, EDITORS, authenticator_app, current_code, staff_member
 
 from .browsing import Tab
 
@@ -46,6 +46,8 @@ def staff(django_db_blocker):
             "editor": staff_member("browser-editor", EDITORS, password=PASSWORD),
             "approver": staff_member("browser-approver", APPROVERS, password=PASSWORD),
         }
+        # Approvers sign in with a code from their authenticator app too.
+        authenticator_app(users["approver"])
     yield users
     with django_db_blocker.unblock():
         usernames = [user.username for user in users.values()]
@@ -59,6 +61,11 @@ def log_in(tab, user, next_path):
     tab.page.get_by_label("Username").fill(user.username)
     tab.page.get_by_label("Password").fill(PASSWORD)
     tab.page.get_by_role("button", name="Sign in").click()
+    app = user.totpdevice_set.first()
+    if app:
+        tab.page.wait_for_url("**/admin/two-factor/verify/**")
+        tab.page.get_by_label("Code").fill(current_code(app))
+        tab.page.get_by_role("button", name="Continue").click()
     tab.page.wait_for_url(f"**{next_path}")
 
 
