@@ -6,6 +6,8 @@ from editorial.review_schedule import count_by_status, next_due
 from .models import ReviewStatus
 
 COUNTED_STATUSES = [
+    ReviewStatus.NEEDS_REWRITE,
+    ReviewStatus.TO_WITHDRAW,
     ReviewStatus.OVERDUE,
     ReviewStatus.DUE_SOON,
     ReviewStatus.CURRENT,

@@ -168,8 +168,10 @@ class MarkReviewed(ReviewerRequiredMixin, WagtailAdminTemplateMixin, FormView):
     template_name = "documents/admin/mark_reviewed.html"
     page_title = "Mark as reviewed"
     header_icon = "date"
-    # Subclasses give `subject`, the page or document, and `log_action`.
+    # Subclasses give `subject`, the page or document, `log_action`, and how it leaves the
+    # list when it is no longer used (`retired_as`).
     log_action = None
+    retired_as = ""
 
     def get_page_subtitle(self):
         return self.subject.title
@@ -205,19 +207,31 @@ class MarkReviewed(ReviewerRequiredMixin, WagtailAdminTemplateMixin, FormView):
                     "reviewed_on": review.reviewed_on.isoformat(),
                     "outcome": review.outcome,
                     "note": review.note,
-                    "next_review_due": subject.review_due.isoformat(),
+                    "next_review_due": subject.review_due and subject.review_due.isoformat(),
                 },
             )
-        messages.success(
-            self.request,
-            f"Review of “{subject.title}” recorded. "
-            f"Next review due {date_format(subject.review_due, 'j F Y')}.",
-        )
+        messages.success(self.request, self.recorded_message(review))
         return redirect("review_dates:report")
+
+    def recorded_message(self, review):
+        subject = self.subject
+        if subject.review_finding:
+            return (
+                f"Review of “{subject.title}” recorded: {review.get_outcome_display().lower()}. "
+                "Readers are told, its review dates are unchanged, and it stays on this list "
+                f"until a review finds it current again or it is {self.retired_as}."
+            )
+        if subject.review_due is None:
+            return f"Review of “{subject.title}” recorded."
+        return (
+            f"Review of “{subject.title}” recorded. "
+            f"Next review due {date_format(subject.review_due, 'j F Y')}."
+        )
 
 
 class MarkDocumentReviewed(MarkReviewed):
     log_action = REVIEW_RECORDED
+    retired_as = "withdrawn"
 
     @cached_property
     def subject(self):
@@ -235,6 +249,7 @@ class MarkDocumentReviewed(MarkReviewed):
 
 class MarkPageReviewed(MarkReviewed):
     log_action = PAGE_REVIEW_RECORDED
+    retired_as = "unpublished"
 
     @cached_property
     def subject(self):

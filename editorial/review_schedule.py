@@ -15,6 +15,7 @@ from django.urls import reverse
 from wagtail.models import get_page_models
 
 from documents.models import (
+    ACTION_STATUSES,
     RETIRED_STATUSES,
     DocumentType,
     ProtocolDocument,
@@ -90,9 +91,9 @@ def combine(parts):
 
 
 def needing_review(today=None):
-    """Pages and documents overdue or due soon, soonest first: what owners are reminded of."""
-    due = [ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON]
-    parts = [part.filter(review_status__in=due) for part in schedule_parts(today)]
+    """Pages and documents flagged at a review, overdue or due soon, soonest first: what
+    owners are reminded of."""
+    parts = [part.filter(review_status__in=ACTION_STATUSES) for part in schedule_parts(today)]
     return [ReviewItem(**row) for row in combine(parts).order_by("review_due", "title", "kind")]
 
 
