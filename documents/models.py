@@ -13,6 +13,14 @@ from wagtail.search import index
 from .review_dates import add_months
 
 
+def file_size_label(size):
+    """'245 KB', '1.2 MB': sizes as GOV.UK writes them, wherever a file's size is shown."""
+    size = size or 0
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def default_review_interval():
     return settings.DOCUMENT_REVIEW_INTERVAL_MONTHS
 
@@ -361,11 +369,7 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
 
     @property
     def file_size_label(self):
-        """'245 KB', '1.2 MB': sizes as GOV.UK writes them."""
-        size = self.file_size or 0
-        if size < 1024 * 1024:
-            return f"{max(1, round(size / 1024))} KB"
-        return f"{size / (1024 * 1024):.1f} MB"
+        return file_size_label(self.file_size)
 
     @property
     def issued_label(self):
@@ -451,6 +455,10 @@ class DocumentFileVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     change_note = models.CharField("what changed", max_length=500)
+
+    @property
+    def file_size_label(self):
+        return file_size_label(self.file_size)
 
     class Meta:
         ordering = ["-replaced_at"]
