@@ -257,6 +257,12 @@ class GuidancePage(ContentPage):
     parent_page_types = ["pages.HomePage", "pages.SectionPage"]
     subpage_types = []
 
+    @property
+    def shows_concern_contact(self):
+        """Whether practitioners come here to find whom to call: such a page puts the
+        number to call now at the top of a phone's first screen."""
+        return self.body.first_block_by_name("concerned_contact") is not None
+
 
 class LibraryGrouping(models.TextChoices):
     BY_TYPE = "type", "Grouped by type of document"
