@@ -456,15 +456,15 @@ class DocumentFileVersion(models.Model):
     )
     change_note = models.CharField("what changed", max_length=500)
 
-    @property
-    def file_size_label(self):
-        return file_size_label(self.file_size)
-
     class Meta:
         ordering = ["-replaced_at"]
 
     def __str__(self):
         return f"{self.filename}, replaced {self.replaced_at:%-d %B %Y}"
+
+    @property
+    def file_size_label(self):
+        return file_size_label(self.file_size)
 
 
 class ReviewReminder(models.Model):
