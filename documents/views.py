@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
 from wagtail.admin import messages
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
@@ -49,6 +51,20 @@ class OwnerColumn(Column):
 class MarkReviewedColumn(Column):
     cell_template_name = "documents/admin/mark_reviewed_cell.html"
 
+    def get_cell_context_data(self, instance, parent_context):
+        # Back to the report as the reviewer filtered it, once the review is recorded.
+        context = super().get_cell_context_data(instance, parent_context)
+        query = parent_context["request"].GET.urlencode()
+        context["return_url"] = f"{reverse('review_dates:report')}?{query}" if query else ""
+        return context
+
+
+class ReviewSchedulePaginator(WagtailPaginator):
+    """Counts the rows as what they are: the schedule lists pages as well as documents."""
+
+    verbose_name = "page or document"
+    verbose_name_plural = "pages and documents"
+
 
 class ReviewDatesReport(ReviewerRequiredMixin, ReportView):
     """Reports → Review dates: reviewers see which pages and documents are overdue or due
@@ -62,6 +78,7 @@ class ReviewDatesReport(ReviewerRequiredMixin, ReportView):
     filterset_class = ReviewDatesFilterSet
     default_ordering = "review_due"
     verbose_name_plural = "pages or documents"
+    paginator_class = ReviewSchedulePaginator
     list_export = [
         "title",
         "review_status_label",
@@ -178,7 +195,7 @@ class MarkReviewed(ReviewerRequiredMixin, WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("review_dates:report"), "label": ReviewDatesReport.page_title},
+            {"url": self.report_url, "label": ReviewDatesReport.page_title},
             {"url": "", "label": self.page_title, "sublabel": self.subject.title},
         ]
 
@@ -188,7 +205,7 @@ class MarkReviewed(ReviewerRequiredMixin, WagtailAdminTemplateMixin, FormView):
             subject=self.subject,
             review_status=self.subject.review_status_on(),
             reviews=self.subject.reviews.select_related("reviewer"),
-            action_url=self.request.path,
+            action_url=self.request.get_full_path(),
             submit_button_label="Record review",
             submit_button_active_label="Recording…",
             media=context["form"].media,
@@ -211,7 +228,18 @@ class MarkReviewed(ReviewerRequiredMixin, WagtailAdminTemplateMixin, FormView):
                 },
             )
         messages.success(self.request, self.recorded_message(review))
-        return redirect("review_dates:report")
+        return redirect(self.report_url)
+
+    @cached_property
+    def report_url(self):
+        """The report as the reviewer filtered it (`next`), or the whole report."""
+        report_url = reverse("review_dates:report")
+        next_url = self.request.GET.get("next", "")
+        if next_url.startswith(f"{report_url}?") and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts=None
+        ):
+            return next_url
+        return report_url
 
     def recorded_message(self, review):
         subject = self.subject

@@ -84,6 +84,17 @@ def schedule_parts(today=None):
     return [queryset.values(*COLUMNS).order_by() for queryset in (documents, *pages)]
 
 
+def owning_teams():
+    """The teams that own pages or documents, A to Z: what reviewers filter the report by."""
+    parts = [
+        part.exclude(owner_team="").values_list("owner_team", flat=True)
+        for part in schedule_parts()
+    ]
+    first, *others = parts
+    # UNION, not UNION ALL: each team once.
+    return sorted(first.union(*others), key=str.casefold)
+
+
 def combine(parts):
     first, *others = parts
     # The kind and id tell rows apart: UNION ALL spares the database removing duplicates.
