@@ -430,7 +430,7 @@ def test_mark_as_reviewed_form_defaults_to_today(reviewer_client, edge_documents
     response = reviewer_client.get(mark_reviewed_url(edge_documents["Due yesterday"]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert f'name="reviewed_on" value="{TODAY.isoformat()}"' in page
+    assert f'name="reviewed_on" value="{TODAY:%d %B %Y}"' in page
     assert "Still current: no changes needed" in page
     assert "No reviews recorded yet." in page
 
