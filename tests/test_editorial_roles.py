@@ -88,7 +88,8 @@ ALLOWED = {
             for action in ("add", "edit")
         ),
     },
-    APPROVERS: {"unpublish a page"},
+    # Correcting a page before approving it may mean fixing or uploading its document.
+    APPROVERS: {"unpublish a page", "upload a document", "edit a document", "delete a document"},
     REVIEWERS: {"see review dates", "see checks after procedure updates"},
 }
 
