@@ -177,12 +177,17 @@ class LinkBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         chosen = [name for name in ("page", "document", "url") if value[name]]
+        # A row just added and not yet filled in must not stop a draft (or autosave) being
+        # saved: Wagtail defers what only publishing needs.
+        if not chosen and not value["text"] and self.is_deferred_validation:
+            return value
         if len(chosen) != 1:
-            raise blocks.StructBlockValidationError(
-                non_block_errors=ErrorList(
-                    ["Choose exactly one of a page, a document or a web address."]
-                )
+            message = (
+                "Choose a page, a document or a web address for this link: only one is needed."
+                if not chosen
+                else "Choose only one of a page, a document or a web address for this link."
             )
+            raise blocks.StructBlockValidationError(non_block_errors=ErrorList([message]))
         if value["url"] and not value["text"]:
             raise blocks.StructBlockValidationError(
                 block_errors={"text": ValidationError("Give link text for a web address.")}
