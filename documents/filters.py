@@ -36,10 +36,14 @@ class ReviewDatesFilterSet(WagtailFilterSet):
     owner = django_filters.ChoiceFilter(
         label="Owning team",
         field_name="owner_team",
-        choices=lambda: [(team, team) for team in owning_teams()],
         empty_label="All",
     )
 
     class Meta:
         model = ProtocolDocument
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once per report: a callable would be asked again to validate and to render.
+        self.filters["owner"].extra["choices"] = [(team, team) for team in owning_teams()]
