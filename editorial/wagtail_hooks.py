@@ -54,3 +54,16 @@ def say_whose_unsubmitted_draft_is_being_continued(request, page):
             ),
         ],
     )
+
+
+# The approver's decision first, unpublishing last: never the main button by accident.
+ACTION_RANK = {"approve": 0, "reject": 1, "action-unpublish": 3}
+
+
+@hooks.register("construct_page_action_menu")
+def put_the_approvers_decision_first(menu_items, request, context):
+    if any(item.name == "approve" for item in menu_items):
+        # Approving is what publishes a page in the partnership's workflow: a second,
+        # separate Publish would bypass the approval it records.
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+    menu_items.sort(key=lambda item: (ACTION_RANK.get(item.name, 2), item.order))
