@@ -10,8 +10,11 @@ from urllib.parse import urlsplit, urlunsplit
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
+from django.template.defaultfilters import linebreaksbr
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from wagtail import blocks
+from wagtail.admin.compare import BlockComparison, diff_text
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds import embeds
 from wagtail.embeds.blocks import EmbedBlock
@@ -21,6 +24,33 @@ from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "h3", "h4", "ol", "ul", "link", "document-link"]
+
+
+def text_by_line(html):
+    """The text of rich text, each paragraph, heading and list item on a line of its own."""
+    return BeautifulSoup(str(html), "html.parser").get_text("\n").strip()
+
+
+class RichTextComparison(BlockComparison):
+    # Wagtail's own comparison joins the text of neighbouring list items and paragraphs
+    # ("childrenstaff work"): compare them line by line.
+    def htmlvalue(self, val):
+        return linebreaksbr(text_by_line(self.block.render_basic(val)), autoescape=True)
+
+    def htmldiff(self):
+        diff = diff_text(
+            text_by_line(self.block.render_basic(self.val_a)),
+            text_by_line(self.block.render_basic(self.val_b)),
+        )
+        # The diff's HTML escapes the text; only its line ends are turned into breaks.
+        return mark_safe(diff.to_html().replace("\n", "<br>"))
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    """Rich text whose changes Approvers compare line by line."""
+
+    def get_comparison_class(self):
+        return RichTextComparison
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -237,7 +267,7 @@ class ProcedureLinksBlock(blocks.StructBlock):
 
 class GuidanceBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="blocks/paragraph.html")
+    paragraph = ParagraphBlock(features=RICH_TEXT_FEATURES, template="blocks/paragraph.html")
     callout = CalloutBlock()
     concerned_contact = ConcernedContactBlock()
     contact = ContactBlock()
