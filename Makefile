@@ -7,9 +7,11 @@ PORT ?= 8000
 
 .PHONY: run test install install-test lock check migrate demo clean
 
+# The address being served: the admin's links, the approval emails and the Site use it.
+run: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 run: install migrate demo
 	$(BIN)/python manage.py create_local_admin
-	@echo "Serving the site on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@echo "Serving the site on $(WAGTAILADMIN_BASE_URL)/ (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-test

@@ -6,6 +6,8 @@ from editorial.review_schedule import backlog_by_owner, count_by_status, next_du
 from .models import ReviewStatus
 
 COUNTED_STATUSES = [
+    ReviewStatus.NEEDS_REWRITE,
+    ReviewStatus.TO_WITHDRAW,
     ReviewStatus.OVERDUE,
     ReviewStatus.DUE_SOON,
     ReviewStatus.CURRENT,

@@ -1,9 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from wagtail.admin.filters import WagtailFilterSet
 
-from editorial.review_schedule import ReviewKind, item_type_choices
+from editorial.review_schedule import ReviewKind, item_type_choices, owning_teams
 
 from .models import ProtocolDocument, ReviewStatus
 
@@ -34,19 +33,17 @@ class ReviewDatesFilterSet(WagtailFilterSet):
         empty_label="All",
         widget=forms.RadioSelect,
     )
-    owner = django_filters.CharFilter(
-        label="Owner",
-        method="filter_owner",
-        help_text="Part of the owning team's name, the owner's name or their email.",
+    owner = django_filters.ChoiceFilter(
+        label="Owning team",
+        field_name="owner_team",
+        empty_label="All",
     )
 
     class Meta:
         model = ProtocolDocument
         fields = []
 
-    def filter_owner(self, queryset, name, value):
-        return queryset.filter(
-            Q(owner_team__icontains=value)
-            | Q(owner_name__icontains=value)
-            | Q(owner_email__icontains=value)
-        )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once per report: a callable would be asked again to validate and to render.
+        self.filters["owner"].extra["choices"] = [(team, team) for team in owning_teams()]

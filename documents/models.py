@@ -15,6 +15,14 @@ from wagtail.utils.file import hash_filelike
 from .privacy import collections_hidden_from
 
 
+def file_size_label(size):
+    """'245 KB', '1.2 MB': sizes as GOV.UK writes them, wherever a file's size is shown."""
+    size = size or 0
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def default_review_interval():
     return settings.DOCUMENT_REVIEW_INTERVAL_MONTHS
 
@@ -60,7 +68,21 @@ class Approval(models.TextChoices):
 APPROVE_PERMISSION = "documents.approve_document"
 
 
+class ReviewOutcome(models.TextChoices):
+    NO_CHANGES = "no_changes", "Still current: no changes needed"
+    UPDATED = "updated", "Updated"
+    NEEDS_REWRITE = "needs_rewrite", "Needs rewriting"
+    TO_WITHDRAW = "to_withdraw", "Should be withdrawn"
+
+
+# Outcomes that find something wrong: the item keeps its review dates (it was not found
+# current) and stays on the reviewers' list, flagged, until a later review finds it current.
+FLAGGING_OUTCOMES = (ReviewOutcome.NEEDS_REWRITE, ReviewOutcome.TO_WITHDRAW)
+
+
 class ReviewStatus(models.TextChoices):
+    NEEDS_REWRITE = "needs_rewrite", "Needs rewriting"
+    TO_WITHDRAW = "to_withdraw", "To be withdrawn"
     OVERDUE = "overdue", "Overdue"
     DUE_SOON = "due_soon", "Due soon"
     CURRENT = "current", "Current"
@@ -69,6 +91,13 @@ class ReviewStatus(models.TextChoices):
 
 
 RETIRED_STATUSES = (DocumentStatus.SUPERSEDED, DocumentStatus.WITHDRAWN)
+# What reviewers and owners are asked to act on.
+ACTION_STATUSES = (
+    ReviewStatus.NEEDS_REWRITE,
+    ReviewStatus.TO_WITHDRAW,
+    ReviewStatus.OVERDUE,
+    ReviewStatus.DUE_SOON,
+)
 
 
 class LibrarySort(models.TextChoices):
@@ -84,6 +113,8 @@ def review_status_expression(today=None, retired=None):
     soon = today + datetime.timedelta(days=settings.DOCUMENT_REVIEW_DUE_SOON_DAYS)
     return Case(
         *([When(retired, then=Value(ReviewStatus.RETIRED))] if retired else []),
+        When(review_finding=ReviewOutcome.NEEDS_REWRITE, then=Value(ReviewStatus.NEEDS_REWRITE)),
+        When(review_finding=ReviewOutcome.TO_WITHDRAW, then=Value(ReviewStatus.TO_WITHDRAW)),
         When(review_due__isnull=True, then=Value(ReviewStatus.NO_REVIEW_DATE)),
         When(review_due__lt=today, then=Value(ReviewStatus.OVERDUE)),
         When(review_due__lte=soon, then=Value(ReviewStatus.DUE_SOON)),
@@ -123,6 +154,14 @@ class ReviewSchedule(models.Model):
     owner_email = models.EmailField(
         "owner's email", blank=True, help_text="Review reminders are sent here."
     )
+    review_finding = models.CharField(
+        "found at the last review",
+        max_length=20,
+        choices=[(outcome.value, outcome.label) for outcome in FLAGGING_OUTCOMES],
+        blank=True,
+        editable=False,
+    )
+    review_finding_on = models.DateField("found on", null=True, editable=False)
 
     class Meta:
         abstract = True
@@ -142,7 +181,26 @@ class ReviewSchedule(models.Model):
         return basis + relativedelta(months=self.review_interval_months)
 
     def review_status_on(self, today=None):
+        if self.review_finding:
+            return ReviewStatus(self.review_finding)
         return review_status_on(self.review_due, today)
+
+    def apply_review(self, reviewed_on, outcome):
+        """Take a recorded review into the dates readers see; returns the fields changed.
+
+        A review that finds the content current moves the next review on and clears any
+        earlier finding. One that finds it needs rewriting or withdrawing changes no date,
+        so that it never reads as freshly reviewed, and flags it until a review finds it
+        current (once rewritten) or it is withdrawn."""
+        if outcome in FLAGGING_OUTCOMES:
+            self.review_finding = outcome
+            self.review_finding_on = reviewed_on
+            return ["review_finding", "review_finding_on"]
+        self.review_finding = ""
+        self.review_finding_on = None
+        self.last_reviewed_on = reviewed_on
+        self.review_due_override = None
+        return ["review_finding", "review_finding_on", "last_reviewed_on", "review_due_override"]
 
 
 class ProtocolDocumentQuerySet(DocumentQuerySet):
@@ -200,10 +258,11 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
         return self.order_by(type_order, "library_order", "title", "pk")
 
     def needing_review(self, today=None):
-        """Overdue or due soon, soonest first: what reviewers should act on."""
+        """Flagged at a review, overdue or due soon, soonest first: what reviewers should
+        act on."""
         return (
             self.with_review_status(today)
-            .filter(review_status__in=[ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON])
+            .filter(review_status__in=ACTION_STATUSES)
             .order_by("review_due", "title")
         )
 
@@ -228,7 +287,10 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         max_length=20,
         choices=DatedEvent.choices,
         default=DatedEvent.PUBLISHED,
-        help_text="Readers see e.g. 'Reviewed April 2021'.",
+        help_text=(
+            "Readers see 'Published March 2021' or 'Last revised April 2021'; a review is "
+            "shown as the partnership's last check."
+        ),
     )
     dated_event_on = models.DateField("date", null=True, blank=True)
     review_interval_months = models.PositiveSmallIntegerField(
@@ -350,17 +412,24 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
 
     @property
     def file_size_label(self):
-        """'245 KB', '1.2 MB': sizes as GOV.UK writes them."""
-        size = self.file_size or 0
-        if size < 1024 * 1024:
-            return f"{max(1, round(size / 1024))} KB"
-        return f"{size / (1024 * 1024):.1f} MB"
+        return file_size_label(self.file_size)
 
     @property
-    def dated_event_label(self):
-        if not self.dated_event_on:
+    def issued_label(self):
+        """'Published' or 'Last revised' when the register dates the document itself; blank
+        when its dated event is a review, which readers see as the partnership's last check."""
+        if not self.dated_event_on or self.dated_event == DatedEvent.REVIEWED:
             return ""
-        return f"{self.get_dated_event_display()} {self.dated_event_on:%B %Y}"
+        return "Published" if self.dated_event == DatedEvent.PUBLISHED else "Last revised"
+
+    @property
+    def last_checked_on(self):
+        """When the partnership last found the document current: the later of the last
+        recorded review and a review the register dates."""
+        dates = [self.last_reviewed_on]
+        if self.dated_event == DatedEvent.REVIEWED:
+            dates.append(self.dated_event_on)
+        return max((date for date in dates if date), default=None)
 
     def describe_file(self):
         """Record the size and hash of the file just given to the document, for code that
@@ -375,13 +444,12 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
 
     @transaction.atomic
     def record_review(self, reviewer, reviewed_on, outcome, note=""):
-        """Record that the document was reviewed and roll its next due date forward."""
+        """Record a review of the document: found current, it is due again an interval
+        later; found to need rewriting or withdrawing, it is flagged (see apply_review)."""
         review = DocumentReview.objects.create(
             document=self, reviewer=reviewer, reviewed_on=reviewed_on, outcome=outcome, note=note
         )
-        self.last_reviewed_on = reviewed_on
-        self.review_due_override = None
-        self.save(update_fields=["last_reviewed_on", "review_due_override"])
+        self.save(update_fields=self.apply_review(reviewed_on, outcome))
         return review
 
 
@@ -398,13 +466,6 @@ FORMAT_LABELS = {
     "odp": "OpenDocument presentation",
     "csv": "CSV",
 }
-
-
-class ReviewOutcome(models.TextChoices):
-    NO_CHANGES = "no_changes", "Still current: no changes needed"
-    UPDATED = "updated", "Updated"
-    NEEDS_REWRITE = "needs_rewrite", "Needs rewriting"
-    TO_WITHDRAW = "to_withdraw", "Should be withdrawn"
 
 
 class RecordedReview(models.Model):
@@ -454,6 +515,10 @@ class DocumentFileVersion(models.Model):
 
     def __str__(self):
         return f"{self.filename}, replaced {self.replaced_at:%-d %B %Y}"
+
+    @property
+    def file_size_label(self):
+        return file_size_label(self.file_size)
 
 
 class ReviewReminder(models.Model):

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
 from wagtail.admin import messages
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
@@ -38,6 +40,20 @@ class OwnerColumn(Column):
 class MarkReviewedColumn(Column):
     cell_template_name = "documents/admin/mark_reviewed_cell.html"
 
+    def get_cell_context_data(self, instance, parent_context):
+        # Back to the report as the reviewer filtered it, once the review is recorded.
+        context = super().get_cell_context_data(instance, parent_context)
+        query = parent_context["request"].GET.urlencode()
+        context["return_url"] = f"{reverse('review_dates:report')}?{query}" if query else ""
+        return context
+
+
+class ReviewSchedulePaginator(WagtailPaginator):
+    """Counts the rows as what they are: the schedule lists pages as well as documents."""
+
+    verbose_name = "page or document"
+    verbose_name_plural = "pages and documents"
+
 
 class ReviewDatesReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportView):
     """Reports → Review dates: reviewers see which pages and documents are overdue or due
@@ -55,6 +71,7 @@ class ReviewDatesReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportV
     filterset_class = ReviewDatesFilterSet
     default_ordering = "review_due"
     verbose_name_plural = "pages or documents"
+    paginator_class = ReviewSchedulePaginator
     list_export = [
         "title",
         "review_status_label",
@@ -162,15 +179,17 @@ class MarkReviewed(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView)
     template_name = "documents/admin/mark_reviewed.html"
     page_title = "Mark as reviewed"
     header_icon = "date"
-    # Subclasses give `subject`, the page or document, and `log_action`.
+    # Subclasses give `subject`, the page or document, `log_action`, and how it leaves the
+    # list when it is no longer used (`retired_as`).
     log_action = None
+    retired_as = ""
 
     def get_page_subtitle(self):
         return self.subject.title
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("review_dates:report"), "label": ReviewDatesReport.page_title},
+            {"url": self.report_url, "label": ReviewDatesReport.page_title},
             {"url": "", "label": self.page_title, "sublabel": self.subject.title},
         ]
 
@@ -180,7 +199,7 @@ class MarkReviewed(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView)
             subject=self.subject,
             review_status=self.subject.review_status_on(),
             reviews=self.subject.reviews.select_related("reviewer"),
-            action_url=self.request.path,
+            action_url=self.request.get_full_path(),
             submit_button_label="Record review",
             submit_button_active_label="Recording…",
             media=context["form"].media,
@@ -199,19 +218,42 @@ class MarkReviewed(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView)
                     "reviewed_on": review.reviewed_on.isoformat(),
                     "outcome": review.outcome,
                     "note": review.note,
-                    "next_review_due": subject.review_due.isoformat(),
+                    "next_review_due": subject.review_due and subject.review_due.isoformat(),
                 },
             )
-        messages.success(
-            self.request,
+        messages.success(self.request, self.recorded_message(review))
+        return redirect(self.report_url)
+
+    @cached_property
+    def report_url(self):
+        """The report as the reviewer filtered it (`next`), or the whole report."""
+        report_url = reverse("review_dates:report")
+        next_url = self.request.GET.get("next", "")
+        if next_url.startswith(f"{report_url}?") and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts=None
+        ):
+            return next_url
+        return report_url
+
+    def recorded_message(self, review):
+        subject = self.subject
+        if subject.review_finding:
+            return (
+                f"Review of “{subject.title}” recorded: {review.get_outcome_display().lower()}. "
+                "Readers are told, its review dates are unchanged, and it stays on this list "
+                f"until a review finds it current again or it is {self.retired_as}."
+            )
+        if subject.review_due is None:
+            return f"Review of “{subject.title}” recorded."
+        return (
             f"Review of “{subject.title}” recorded. "
-            f"Next review due {date_format(subject.review_due, 'j F Y')}.",
+            f"Next review due {date_format(subject.review_due, 'j F Y')}."
         )
-        return redirect("review_dates:report")
 
 
 class MarkDocumentReviewed(MarkReviewed):
     log_action = REVIEW_RECORDED
+    retired_as = "withdrawn"
 
     @cached_property
     def subject(self):
@@ -229,6 +271,7 @@ class MarkDocumentReviewed(MarkReviewed):
 
 class MarkPageReviewed(MarkReviewed):
     log_action = PAGE_REVIEW_RECORDED
+    retired_as = "unpublished"
 
     @cached_property
     def subject(self):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from wagtail.models import get_page_models
 
 from documents.models import (
+    ACTION_STATUSES,
     RETIRED_STATUSES,
     DocumentType,
     ProtocolDocument,
@@ -86,6 +87,17 @@ def schedule_parts(today=None):
     return [queryset.values(*COLUMNS).order_by() for queryset in (documents, *pages)]
 
 
+def owning_teams():
+    """The teams that own pages or documents, A to Z: what reviewers filter the report by."""
+    parts = [
+        part.exclude(owner_team="").values_list("owner_team", flat=True)
+        for part in schedule_parts()
+    ]
+    first, *others = parts
+    # UNION, not UNION ALL: each team once.
+    return sorted(first.union(*others), key=str.casefold)
+
+
 def combine(parts):
     first, *others = parts
     # The kind and id tell rows apart: UNION ALL spares the database removing duplicates.
@@ -93,9 +105,9 @@ def combine(parts):
 
 
 def needing_review(today=None):
-    """Pages and documents overdue or due soon, soonest first: what owners are reminded of."""
-    due = [ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON]
-    parts = [part.filter(review_status__in=due) for part in schedule_parts(today)]
+    """Pages and documents flagged at a review, overdue or due soon, soonest first: what
+    owners are reminded of."""
+    parts = [part.filter(review_status__in=ACTION_STATUSES) for part in schedule_parts(today)]
     return [ReviewItem(**row) for row in combine(parts).order_by("review_due", "title", "kind")]
 
 

@@ -13,8 +13,11 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.utils import ErrorList
+from django.template.defaultfilters import linebreaksbr
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from wagtail import blocks
+from wagtail.admin.compare import BlockComparison, diff_text
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds import embeds
 from wagtail.embeds.blocks import EmbedBlock
@@ -38,6 +41,33 @@ def figure_preview():
 def procedure_links_preview():
     links = apps.get_model("procedures", "ProcedureLink").objects.order_by("pk")[:3]
     return {"heading": "Southwest Child Protection Procedures", "links": list(links)}
+
+
+def text_by_line(html):
+    """The text of rich text, each paragraph, heading and list item on a line of its own."""
+    return BeautifulSoup(str(html), "html.parser").get_text("\n").strip()
+
+
+class RichTextComparison(BlockComparison):
+    # Wagtail's own comparison joins the text of neighbouring list items and paragraphs
+    # ("childrenstaff work"): compare them line by line.
+    def htmlvalue(self, val):
+        return linebreaksbr(text_by_line(self.block.render_basic(val)), autoescape=True)
+
+    def htmldiff(self):
+        diff = diff_text(
+            text_by_line(self.block.render_basic(self.val_a)),
+            text_by_line(self.block.render_basic(self.val_b)),
+        )
+        # The diff's HTML escapes the text; only its line ends are turned into breaks.
+        return mark_safe(diff.to_html().replace("\n", "<br>"))
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    """Rich text whose changes Approvers compare line by line."""
+
+    def get_comparison_class(self):
+        return RichTextComparison
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -225,12 +255,17 @@ class LinkBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         chosen = [name for name in ("page", "document", "url") if value[name]]
+        # A row just added and not yet filled in must not stop a draft (or autosave) being
+        # saved: Wagtail defers what only publishing needs.
+        if not chosen and not value["text"] and self.is_deferred_validation:
+            return value
         if len(chosen) != 1:
-            raise blocks.StructBlockValidationError(
-                non_block_errors=ErrorList(
-                    ["Choose exactly one of a page, a document or a web address."]
-                )
+            message = (
+                "Choose a page, a document or a web address for this link: only one is needed."
+                if not chosen
+                else "Choose only one of a page, a document or a web address for this link."
             )
+            raise blocks.StructBlockValidationError(non_block_errors=ErrorList([message]))
         if value["url"] and not value["text"]:
             raise blocks.StructBlockValidationError(
                 block_errors={"text": ValidationError("Give link text for a web address.")}
@@ -321,7 +356,7 @@ class ProcedureLinksBlock(blocks.StructBlock):
 
 class GuidanceBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(
+    paragraph = ParagraphBlock(
         features=RICH_TEXT_FEATURES,
         template="blocks/paragraph.html",
         description="Text with links, lists and emphasis.",

@@ -58,6 +58,8 @@ def default_page_review_interval():
 
 # What a reviewer records on the published page itself, outside its revisions.
 RECORDED_REVIEW_FIELDS = ("last_reviewed_on", "review_due_override")
+# What the last review found: only reviewers set it, so the live page's always holds.
+REVIEW_FINDING_FIELDS = ("review_finding", "review_finding_on")
 
 
 class ContentPage(BasePage, ReviewSchedule):
@@ -124,18 +126,18 @@ class ContentPage(BasePage, ReviewSchedule):
         ):
             for field in RECORDED_REVIEW_FIELDS:
                 setattr(page, field, getattr(self, field))
+        for field in REVIEW_FINDING_FIELDS:
+            setattr(page, field, getattr(self, field))
         return page
 
     @transaction.atomic
     def record_review(self, reviewer, reviewed_on, outcome, note=""):
-        """Record that the published page was reviewed, and roll its next due date forward
-        at once: readers see the new dates without the page being published again."""
+        """Record a review of the published page: readers see the new dates, or the flag
+        (see apply_review), at once, without the page being published again."""
         review = PageReview.objects.create(
             page=self, reviewer=reviewer, reviewed_on=reviewed_on, outcome=outcome, note=note
         )
-        self.last_reviewed_on = reviewed_on
-        self.review_due_override = None
-        self.save(update_fields=list(RECORDED_REVIEW_FIELDS), clean=False)
+        self.save(update_fields=self.apply_review(reviewed_on, outcome), clean=False)
         return review
 
 
@@ -293,6 +295,12 @@ class GuidancePage(ContentPage):
 
     parent_page_types = ["pages.HomePage", "pages.SectionPage"]
     subpage_types = []
+
+    @property
+    def shows_concern_contact(self):
+        """Whether practitioners come here to find whom to call: such a page puts the
+        number to call now at the top of a phone's first screen."""
+        return self.body.first_block_by_name("concerned_contact") is not None
 
 
 class LibraryGrouping(models.TextChoices):

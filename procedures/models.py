@@ -449,7 +449,9 @@ class ReviewCheck:
                 chapter.title,
             ),
         )
-        return cls(subject, ProcedureUpdate.last_review_of(subject), relevant, in_manual_order)
+        # What staff read is the review recorded, if any: a publication date counts as a
+        # check above, but is not a review.
+        return cls(subject, subject.last_reviewed_on, relevant, in_manual_order)
 
 
 def _amended_chapter_ids(updates, linked_only=False):

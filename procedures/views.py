@@ -105,6 +105,11 @@ class ChaptersColumn(Column):
     cell_template_name = "procedures/admin/chapters_cell.html"
 
 
+class LastReviewedColumn(Column):
+    # A date, or "Never reviewed": "7 years ago" read as a review that never happened.
+    cell_template_name = "procedures/admin/last_reviewed_cell.html"
+
+
 class ReviewActionColumn(Column):
     cell_template_name = "procedures/admin/review_action_cell.html"
 
@@ -141,7 +146,7 @@ class ProcedureChecksReport(PermissionRequiredMixin, FormulaSafeExportMixin, Rep
     columns = [
         TitleColumn("title", label="Title", get_url=lambda check: check.edit_url),
         Column("kind", label="Type"),
-        DateColumn("last_reviewed_on", label="Last reviewed"),
+        LastReviewedColumn("last_reviewed_on", label="Last reviewed"),
         ChaptersColumn("chapter_titles", label="Amended chapters it links to"),
         ReviewActionColumn("review_url", label="Once checked"),
     ]

@@ -27,6 +27,9 @@ RESULT_FIELDS = (
     "document_type",
     "dated_event",
     "dated_event_on",
+    "last_reviewed_on",
+    "review_due",
+    "status",
 )
 
 

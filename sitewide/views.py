@@ -1,6 +1,11 @@
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from wagtail.models import Site
+
+FAVICON_MAX_AGE = 24 * 60 * 60
 
 
 def robots_txt(request):
@@ -13,3 +18,12 @@ def robots_txt(request):
         {"sitemap_url": site.root_url + reverse("sitemap")},
         content_type="text/plain; charset=utf-8",
     )
+
+
+def favicon(request):
+    """Browsers ask every site for /favicon.ico, whatever its pages link to: send them to
+    the icon among the static files. Not a permanent redirect: the static file's name
+    changes with its content."""
+    response = HttpResponseRedirect(static("favicon.ico"))
+    patch_cache_control(response, public=True, max_age=FAVICON_MAX_AGE)
+    return response

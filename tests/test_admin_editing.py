@@ -119,5 +119,8 @@ def test_link_block_needs_exactly_one_target(client, moderator, section):
         ),
     )
     assert response.status_code == 200
-    assert "Choose exactly one of a page, a document or a web address." in response.content.decode()
+    assert (
+        "Choose a page, a document or a web address for this link: only one is needed."
+        in response.content.decode()
+    )
     assert not GuidancePage.objects.filter(slug="bad-link").exists()

@@ -87,7 +87,9 @@ ALLOWED = {
             for action in ("add", "edit")
         ),
     },
-    APPROVERS: {"unpublish a page"},
+    # Correcting a page before approving it may mean fixing or uploading its document; a
+    # public document is deleted only by an administrator (documents/permissions.py).
+    APPROVERS: {"unpublish a page", "upload a document", "edit a document"},
     REVIEWERS: {"see review dates", "see checks after procedure updates"},
 }
 

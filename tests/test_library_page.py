@@ -26,9 +26,9 @@ def test_each_document_shows_format_size_and_dated_event(client):
         f'<a href="{rpd.url}">Resolving Professional Differences Protocol '
         f'<span class="file-meta">(PDF, {rpd.file_size_label}, 6 pages)</span></a>'
     ) in html
-    assert "Reviewed April 2021." in html
+    assert "Last checked by the partnership:</dt>" in html
     assert "Previously known as Escalation Process." in html
-    assert "Published March 2021." in html
+    assert '<dt>Published:</dt> <dd><time datetime="2021-03">March 2021</time></dd>' in html
     assert "(Word, " in html
 
 

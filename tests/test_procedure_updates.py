@@ -94,7 +94,7 @@ def test_recording_an_update_flags_what_links_to_its_chapters(admin_client, page
     assert rows["Strategy meetings in North Somerset"][2].startswith("Strategy discussions Updated")
     assert rows["Strategy discussions: practice guidance"][0] == "Document"
     # Never reviewed and undated: it cannot have been checked against the update.
-    assert rows["Strategy discussions: practice guidance"][1] == ""
+    assert rows["Strategy discussions: practice guidance"][1] == "Never reviewed"
 
 
 def test_only_the_amended_chapters_it_links_to_are_named(admin_client, pages):

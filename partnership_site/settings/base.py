@@ -247,6 +247,15 @@ LOGIN_URL = "wagtailadmin_login"
 # Approvers when a page awaits them, and to its Editor when it is approved or rejected.
 # Administrators are not copied in on every page; they join Approvers if they approve.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# Staff's browsers ask no other site for anything, in development too: no avatars from
+# Gravatar (which would learn their email addresses) and no check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# One date format across the admin, UK order with the month in words; the date pickers
+# show it and the forms read it back (partnership_site/formats/en_GB).
+WAGTAIL_DATE_FORMAT = "%d %B %Y"
+WAGTAIL_DATETIME_FORMAT = "%d %B %Y %H:%M"
+FORMAT_MODULE_PATH = ["partnership_site.formats"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_DOCUMENT_MODEL = "documents.ProtocolDocument"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -122,11 +122,6 @@ PERMISSIONS_POLICY = ", ".join(
         "usb",
     )
 )
-# Staff's browsers ask no other site for anything: no avatars from Gravatar (which would
-# learn their email addresses) and no check for new Wagtail releases.
-WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAIL_ENABLE_UPDATE_CHECK = False
-
 LOGGING = logging_config(env_str("LOG_LEVEL") or "INFO")
 AXES_CLIENT_STR_CALLABLE = "partnership_site.logs.axes_client"
 

@@ -62,8 +62,9 @@ def primary_navigation(context):
 
 
 @register.inclusion_tag("sitewide/breadcrumbs.html", takes_context=True)
-def breadcrumbs(context, page):
-    """The way back up from a page to the home page."""
+def breadcrumbs(context, page, include_page=False):
+    """The way back up from a page to the home page; from one of a page's own routes (a
+    document's entry in the library), the page itself is a step back too."""
     request = context["request"]
     _menu, ancestors = navigation_pages(request, page)
-    return {"request": request, "ancestors": ancestors}
+    return {"request": request, "ancestors": [*ancestors, page] if include_page else ancestors}

@@ -1,0 +1,53 @@
+"""What a practitioner sees on a phone before scrolling: the number to call now and 999,
+with "Exit this page" still on screen, on the pages they land on in a hurry."""
+
+import pytest
+
+from sitewide.models import PartnershipSettings
+
+from .browsing import Tab
+
+pytestmark = pytest.mark.django_db
+
+PHONES = {
+    "390 × 844": {"viewport": {"width": 390, "height": 844}},
+    "320 × 568": {"viewport": {"width": 320, "height": 568}},
+}
+
+
+def on_first_screen(locator, height):
+    box = locator.bounding_box()
+    return (
+        locator.is_visible()
+        and box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= height
+    )
+
+
+@pytest.fixture
+def number_to_call_now():
+    contact = PartnershipSettings.objects.get()
+    status = contact.contact_status()
+    return contact.contact_phone if status.is_open else contact.out_of_hours_phone
+
+
+@pytest.mark.parametrize("path", ["/", "/concerned-about-a-child/"])
+@pytest.mark.parametrize("phone", PHONES)
+def test_the_number_to_call_now_and_999_are_on_the_first_screen(
+    browser, site_url, path, phone, number_to_call_now
+):
+    options = PHONES[phone]
+    tab = Tab(browser, site_url, viewport="phone")
+    tab.page.set_viewport_size(options["viewport"])
+    try:
+        tab.open(path)
+        height = options["viewport"]["height"]
+        call_now = tab.page.locator(".call-now").get_by_role("link", name=number_to_call_now)
+        emergency = tab.page.locator(".call-now").get_by_role("link", name="999")
+        exit_button = tab.page.get_by_role("link", name="Exit this page")
+        assert on_first_screen(call_now, height)
+        assert on_first_screen(emergency, height)
+        assert on_first_screen(exit_button, height)
+    finally:
+        tab.close()

@@ -1,0 +1,42 @@
+"""A file's size reads the same wherever it is shown, and a document's entry leads back
+through the library it belongs to."""
+
+import re
+
+import pytest
+
+from tests.factories import create_document
+
+pytestmark = pytest.mark.django_db
+
+LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
+
+
+def test_a_small_file_has_one_size_on_pages_and_in_the_library(client, guidance_page):
+    document = create_document("Wombat one minute guide")
+    assert document.file_size < 1024
+    guidance_page.body = [
+        (
+            "related_links",
+            {"heading": "Related links", "links": [{"document": document, "text": ""}]},
+        )
+    ]
+    guidance_page.save_revision().publish()
+
+    page = client.get(guidance_page.url).content.decode()
+    library = client.get(LIBRARY).content.decode()
+    assert "bytes" not in page
+    assert 'Wombat one minute guide <span class="file-meta">(PDF, 1 KB)</span>' in page
+    assert "(PDF, 1 KB, 1 page)" in library
+
+
+def test_a_document_entry_breadcrumb_includes_the_library(client):
+    document = create_document("Wombat escalation protocol")
+    html = client.get(f"{LIBRARY}{document.pk}/").content.decode()
+    trail = html[html.index('aria-label="Breadcrumb"') :]
+    trail = trail[: trail.index("</nav>")]
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', trail) == [
+        ("/", "Home"),
+        ("/people-working-with-children/", "People working with children"),
+        (LIBRARY, "Local protocols and guidance"),
+    ]
