@@ -4,18 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# One pytest worker per core; the browser and the production-server tests each keep to one
+# worker (tests/conftest.py), so that their shared servers start once.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
 
-.PHONY: run test install install-test lock check migrate demo clean
+.PHONY: run test test-fast lint install install-test lock check migrate demo clean
 
 run: install migrate demo
 	$(BIN)/python manage.py create_local_admin
 	@echo "Serving the site on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-test
+test: lint
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+# The suite without the browser and production-server tests, for a quick answer while working.
+test-fast: install-test
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not production" $(PYTEST_ARGS)
+
+# The gates every change passes (also .pre-commit-config.yaml): Python lint and format,
+# template lint.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 
 install: $(VENV)/.installed-runtime
 install-test: $(VENV)/.installed-test

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -7,6 +9,23 @@ from wagtail.models import Page, Site
 from pages.models import GuidancePage, HomePage, SectionPage
 from tests.editorial import APPROVERS, EDITORS, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+# Markers of the slow groups (pyproject.toml), which `make test-fast` leaves out.
+SLOW_GROUPS = ("browser", "production")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Marks the browser tests, and keeps each slow group to one pytest-xdist worker (with
+    `--dist loadgroup`, as `make test` runs): its servers, browser and audit of every page
+    are set up once per worker that runs the group. First, so that xdist sees the groups."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        for group in SLOW_GROUPS:
+            if item.get_closest_marker(group):
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session", autouse=True)

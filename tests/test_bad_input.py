@@ -6,6 +6,8 @@ import pytest
 from documents.sample_files import make_pdf
 from tests.production_server import HOST, Client, plain_server, production_site, raw_request
 
+pytestmark = pytest.mark.production
+
 MB = 1024 * 1024
 SECRETS_ON_DISK = (b"SECRET_KEY", b"DJANGO_SETTINGS_MODULE", b"root:x:0:0")
 

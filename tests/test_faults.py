@@ -11,6 +11,8 @@ import requests
 from partnership_site.cache import ResilientRedisCache
 from tests.production_server import Client, RedisServer, Server, production_site
 
+pytestmark = pytest.mark.production
+
 SECTION = "/people-working-with-children/"
 # gunicorn's workers × threads in these tests (WEB_CONCURRENCY, GUNICORN_THREADS).
 REQUESTS_AT_ONCE = 4
