@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# One pytest worker per core; the browser and the production-server tests each keep to one
-# worker (tests/conftest.py), so that their shared servers start once.
-PYTEST_PARALLEL ?= -n auto --dist loadgroup
+# One pytest worker per core (pytest-xdist); each test module keeps to one worker, so that
+# its module-scoped servers start once. (xdist's loadgroup does not group under pytest 9.)
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: run test test-fast lint install install-test lock check migrate demo clean
 

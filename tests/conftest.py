@@ -11,21 +11,13 @@ from tests.editorial import APPROVERS, EDITORS, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
-# Markers of the slow groups (pyproject.toml), which `make test-fast` leaves out.
-SLOW_GROUPS = ("browser", "production")
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Marks the browser tests, and keeps each slow group to one pytest-xdist worker (with
-    `--dist loadgroup`, as `make test` runs): its servers, browser and audit of every page
-    are set up once per worker that runs the group. First, so that xdist sees the groups."""
+    """Marks the browser tests (tests/browser/), which `make test-fast` leaves out."""
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
-        for group in SLOW_GROUPS:
-            if item.get_closest_marker(group):
-                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session", autouse=True)

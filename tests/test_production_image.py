@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -67,6 +68,7 @@ def gunicorn_settings(**environment):
     )
 
 
+@pytest.mark.production
 def test_gunicorn_takes_its_size_from_the_environment():
     default = gunicorn_settings()
     assert (default["workers"], default["threads"]) == ("2", "4")
@@ -75,6 +77,7 @@ def test_gunicorn_takes_its_size_from_the_environment():
     assert sized["bind"] == "['0.0.0.0:9000']"
 
 
+@pytest.mark.production
 def test_gunicorn_restarts_workers_now_and_then_and_stops_gracefully():
     gunicorn = gunicorn_settings()
     assert gunicorn["max_requests"] == "20000"
