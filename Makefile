@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# One pytest worker per core (pytest-xdist); each test module keeps to one worker, so that
+# its module-scoped servers start once. (xdist's loadgroup does not group under pytest 9.)
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
-.PHONY: run test install install-test lock check migrate demo clean
+.PHONY: run test test-fast lint install install-test lock check migrate demo clean
 
 # The address being served: the admin's links, the approval emails and the Site use it.
 run: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
@@ -14,10 +17,21 @@ run: install migrate demo
 	@echo "Serving the site on $(WAGTAILADMIN_BASE_URL)/ (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-test
+test: lint
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+# The suite without the browser and production-server tests, for a quick answer while working.
+test-fast: install-test
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not production" $(PYTEST_ARGS)
+
+# The gates every change passes (also .pre-commit-config.yaml): Python lint and format,
+# template lint.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 
 install: $(VENV)/.installed-runtime
 install-test: $(VENV)/.installed-test

@@ -33,8 +33,9 @@ max_requests_jitter = 10000
 # answers again within milliseconds instead of the second Django takes to start (load
 # meanwhile falls on the other workers), and the workers share the loaded code's memory.
 preload_app = True
-# The workers' heartbeat files in memory: a container's disk can stall them.
-worker_tmp_dir = "/dev/shm"
+# The workers' heartbeat files in memory: a container's disk can stall them. Not a
+# temporary file of ours: gunicorn creates and removes its own there.
+worker_tmp_dir = "/dev/shm"  # noqa: S108
 
 # Django alone decides from SECURE_PROXY_SSL_HEADER whether a request came over HTTPS, so
 # that trust in the proxy is configured in one place.

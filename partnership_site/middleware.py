@@ -4,6 +4,7 @@ import logging
 import re
 import uuid
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.signals import request_finished
 from django.db import DatabaseError, connection
@@ -21,7 +22,8 @@ ADMIN_PREFIX = "/admin/"
 
 def is_preview_of_a_page(request):
     """Wagtail's admin previews a page by passing a made-up request for it through the
-    middleware, inside the admin's own request: that one gets the id and the headers."""
+    middleware, inside the admin's own request, which keeps its id. Wagtail marks it for
+    middleware with is_dummy, not documented: tests/test_request_ids.py fails if it changes."""
     return getattr(request, "is_dummy", False)
 
 
@@ -103,25 +105,33 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
-class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy, for responses that set neither.
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware (CONTENT_SECURITY_POLICY), with the Wagtail admin's own
+    policy (CONTENT_SECURITY_POLICY_ADMIN) for the admin and its previews of pages, which
+    the admin shows in a frame. Responses with their own policy keep it, such as Wagtail's
+    document downloads ("default-src 'none'")."""
 
-    The Wagtail admin has a policy of its own (see CONTENT_SECURITY_POLICY_ADMIN); responses
-    with their own policy keep it, such as Wagtail's document downloads ("default-src 'none'").
-    """
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if parts.config is None and not report_only and self.is_for_the_admin(request):
+            parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
+        return parts
+
+    @staticmethod
+    def is_for_the_admin(request):
+        # Wagtail sets is_preview (documented for templates) on the request it makes up for
+        # a preview, before the response passes back through the middleware.
+        return request.path.startswith(ADMIN_PREFIX) or getattr(request, "is_preview", False)
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (PERMISSIONS_POLICY), for responses that set none;
+    django-csp and Django's SecurityMiddleware do not send it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if is_preview_of_a_page(request):
-            return response
-        policy = (
-            settings.CONTENT_SECURITY_POLICY_ADMIN
-            if request.path.startswith(ADMIN_PREFIX)
-            else settings.CONTENT_SECURITY_POLICY
-        )
-        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -8,6 +10,15 @@ from wagtail.models import Page, Site
 from pages.models import GuidancePage, HomePage, SectionPage
 from tests.editorial import APPROVERS, EDITORS, sign_in, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks the browser tests (tests/browser/), which `make test-fast` leaves out."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session", autouse=True)

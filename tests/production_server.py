@@ -346,6 +346,17 @@ class Server:
         """The JSON lines of the server's log so far."""
         return [json.loads(line) for line in self.log.read_text().splitlines() if line]
 
+    def access_log_entries_after(self, start, wait=5):
+        """The access log's entries after the first `start` lines of the log. gunicorn logs
+        a request once its response is sent, so the client can be answered before the
+        line is written: wait a little for the first."""
+        deadline = time.monotonic() + wait
+        while True:
+            entries = [e for e in self.log_entries()[start:] if e["logger"] == "gunicorn.access"]
+            if entries or time.monotonic() > deadline:
+                return entries
+            time.sleep(0.05)
+
 
 class Client:
     """Talks to a server as a browser would through the site's TLS proxy: for the site's

@@ -6,6 +6,8 @@ import pytest
 from documents.sample_files import make_pdf
 from tests.production_server import HOST, Client, plain_server, production_site, raw_request
 
+pytestmark = pytest.mark.production
+
 MB = 1024 * 1024
 SECRETS_ON_DISK = (b"SECRET_KEY", b"DJANGO_SETTINGS_MODULE", b"root:x:0:0")
 
@@ -29,7 +31,7 @@ def nothing_written_and_no_server_error(site, server):
     yield
     assert site.media_files() == media
     assert documents() == document_count
-    answered = [e for e in server.log_entries()[log_lines:] if e["logger"] == "gunicorn.access"]
+    answered = server.access_log_entries_after(log_lines)
     assert answered, "the server answered nothing"
     assert all(entry["status"] < 500 for entry in answered), answered
 

@@ -15,6 +15,8 @@ from playwright.sync_api import sync_playwright
 from tests.production_server import EDITOR, HOST, Client, plain_server, production_site
 from tests.required_tools import require
 
+pytestmark = pytest.mark.production
+
 LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
 VIDEO_PLAYERS = ("https://www.youtube-nocookie.com/", "https://player.vimeo.com/")
 CHROMIUM = Path("/usr/bin/chromium")

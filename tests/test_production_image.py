@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.template import engines
 
@@ -69,6 +70,7 @@ def gunicorn_settings(**environment):
     )
 
 
+@pytest.mark.production
 def test_gunicorn_takes_its_size_from_the_environment():
     default = gunicorn_settings()
     assert (default["workers"], default["threads"]) == ("2", "4")
@@ -77,6 +79,7 @@ def test_gunicorn_takes_its_size_from_the_environment():
     assert sized["bind"] == "['0.0.0.0:9000']"
 
 
+@pytest.mark.production
 def test_gunicorn_restarts_workers_now_and_then_and_stops_gracefully():
     gunicorn = gunicorn_settings()
     assert gunicorn["max_requests"] == "20000"

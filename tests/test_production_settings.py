@@ -10,6 +10,9 @@ import sys
 import pytest
 from django.conf import settings
 
+# Each test starts Python under the production settings.
+pytestmark = pytest.mark.production
+
 REQUIRED = {
     "SECRET_KEY": "k3Jx9-Qp2Lm7Zr5Tn8Vw4Yb6Hc1Fd0Gs-aEuIoPyXqWzRtMnBvCx",
     "ALLOWED_HOSTS": "safeguarding.example.org",

@@ -11,6 +11,8 @@ from wagtail.images.tests.utils import get_test_image_file
 from documents.sample_files import make_pdf
 from tests.production_server import Client, RedisServer, Server, production_site
 
+pytestmark = pytest.mark.production
+
 SECTION = "/people-working-with-children/"
 NEW_TITLE = "People working with children and young people"
 

@@ -3,6 +3,7 @@ host names it serves, its database and its own address), and adds what a public 
 needs: HTTPS, security headers, JSON logs, and the shared services that let several
 servers run side by side (Redis, object storage, a CDN), each only when configured."""
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from partnership_site.logs import logging_config
@@ -49,7 +50,8 @@ WAGTAILADMIN_BASE_URL = env_required(
 MIDDLEWARE = [
     "partnership_site.middleware.RequestIdMiddleware",
     "partnership_site.middleware.HealthCheckMiddleware",
-    "partnership_site.middleware.SecurityHeadersMiddleware",
+    "partnership_site.middleware.ContentSecurityPolicyMiddleware",
+    "partnership_site.middleware.PermissionsPolicyMiddleware",
     *MIDDLEWARE,  # noqa: F405
 ]
 # After Django's SecurityMiddleware, so that refusals carry the security headers too.
@@ -79,35 +81,35 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
-# Content-Security-Policy (partnership_site.middleware.SecurityHeadersMiddleware). Public
-# pages load only the site's own files, with no inline script or style; a video player's
-# frame is added when the visitor presses Play (static/js/video.js).
-VIDEO_PLAYER_ORIGINS = "https://www.youtube-nocookie.com https://player.vimeo.com"
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        f"frame-src {VIDEO_PLAYER_ORIGINS}",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+# Content-Security-Policy (django-csp, partnership_site.middleware). Public pages load
+# only the site's own files, with no inline script or style; a video player's frame is
+# added when the visitor presses Play (static/js/video.js).
+VIDEO_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "frame-src": VIDEO_PLAYER_ORIGINS,
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # Some of Wagtail's admin widgets still write inline scripts and styles; the admin's
 # preview shows pages in a frame of its own.
-CONTENT_SECURITY_POLICY_ADMIN = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        f"frame-src 'self' {VIDEO_PLAYER_ORIGINS}",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
-    ]
-)
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-src": [SELF, *VIDEO_PLAYER_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
