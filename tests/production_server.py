@@ -409,21 +409,44 @@ class Client:
         """The second step administrators (the editor here is one) must take, through the
         site's pages: setting up an authenticator app the first time, a recovery code after."""
         sent_to = urlsplit(self.get("/admin/").headers.get("Location", "")).path
-        if sent_to not in ("/admin/two-factor/verify/", "/admin/two-factor/"):
+        if sent_to not in SECOND_STEP_PATHS:
             return
         page = self.get(sent_to).text
         action, fields = form_fields(page, f'form[action="{sent_to}"]')
-        if sent_to == "/admin/two-factor/verify/":
-            code = RECOVERY_CODES[username].pop()
-        else:
-            key = BeautifulSoup(page, "html.parser").select_one("#two-factor-key").text
-            code = f"{TOTP(base64.b32decode(key.replace(' ', ''))).token():06d}"
-        response = self.post(action, data={**fields, "code": code})
+        response = self.post(action, data={**fields, "code": second_factor_code(sent_to, page)})
         assert response.status_code in (200, 302), response.text
-        codes = BeautifulSoup(response.text, "html.parser").select("#recovery-codes code")
-        if codes:
-            RECOVERY_CODES[username] = [code.text for code in codes]
+        keep_recovery_codes(username, response.text)
         assert self.get("/admin/").status_code == 200
+
+
+SECOND_STEP_PATHS = ("/admin/two-factor/verify/", "/admin/two-factor/")
+
+
+def second_factor_code(path, page, username=EDITOR[0]):
+    """A recovery code kept from setting up the app, or, the first time, a code from the
+    app being set up with the key the set-up page shows."""
+    if path == "/admin/two-factor/verify/":
+        return RECOVERY_CODES[username].pop()
+    key = BeautifulSoup(page, "html.parser").select_one("#two-factor-key").text
+    return f"{TOTP(base64.b32decode(key.replace(' ', ''))).token():06d}"
+
+
+def keep_recovery_codes(username, page):
+    codes = BeautifulSoup(page, "html.parser").select("#recovery-codes code")
+    if codes:
+        RECOVERY_CODES[username] = [code.text for code in codes]
+
+
+def give_second_factor_in_browser(page, username=EDITOR[0]):
+    """The same second step in a browser tab that has just sent the password."""
+    page.wait_for_load_state()
+    path = urlsplit(page.url).path
+    if path not in SECOND_STEP_PATHS:
+        return
+    page.fill('input[name="code"]', second_factor_code(path, page.content(), username))
+    page.click(f'form[action="{path}"] [type=submit]')
+    page.wait_for_load_state()
+    keep_recovery_codes(username, page.content())
 
 
 def form_fields(html, selector):

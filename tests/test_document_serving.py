@@ -7,6 +7,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.views.serve import serve as wagtail_serve
 
 from documents.sample_files import make_docx, make_pdf
+from tests.editorial import sign_in
 from tests.factories import create_document, replace_file
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(client, django_user_model):
     user = django_user_model.objects.create_superuser("server", "s@example.org", "pw")
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 

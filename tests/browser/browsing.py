@@ -8,6 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
+from django_otp import user_has_device
+
+from editorial.two_factor import two_factor_required
+from tests.editorial import authenticator_app, current_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -130,3 +134,19 @@ class SiteAudit:
 
     def in_viewport(self, viewport):
         return [(path, self.reports[viewport, path]) for path in self.paths]
+
+
+def sign_in(tab, user, password, next_path):
+    """Sign `user` in through the admin's login form, as a member of staff does: the password,
+    then, for staff who must or chose to use two-factor sign-in, the code their authenticator
+    app shows (the app is set up first for those who must)."""
+    app = authenticator_app(user) if two_factor_required(user) or user_has_device(user) else None
+    tab.open(f"/admin/login/?next={next_path}")
+    tab.page.get_by_label("Username").fill(user.username)
+    tab.page.get_by_label("Password").fill(password)
+    tab.page.get_by_role("button", name="Sign in").click()
+    if app is not None:
+        tab.page.wait_for_url("**/admin/two-factor/verify/**")
+        tab.page.get_by_label("Code").fill(current_code(app))
+        tab.page.get_by_role("button", name="Continue").click()
+    tab.page.wait_for_url(f"**{next_path}")

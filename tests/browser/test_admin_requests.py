@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from tests.editorial import APPROVERS, EDITORS, staff_member
 
-from .browsing import Tab
+from .browsing import Tab, sign_in
 
 PASSWORD = "a long password for the admin requests test"
 ADMIN_PAGES = ["/admin/", "/admin/pages/", "/admin/documents/", "/admin/account/"]
@@ -36,11 +36,7 @@ def visit_the_admin(tab, member_of_staff):
     failed = []
     tab.page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
     try:
-        tab.open("/admin/login/?next=/admin/")
-        tab.page.get_by_label("Username").fill(member_of_staff.username)
-        tab.page.get_by_label("Password").fill(PASSWORD)
-        tab.page.get_by_role("button", name="Sign in").click()
-        tab.page.wait_for_url("**/admin/")
+        sign_in(tab, member_of_staff, PASSWORD, "/admin/")
         for path in ADMIN_PAGES:
             tab.open(path)
             tab.page.wait_for_load_state("networkidle")

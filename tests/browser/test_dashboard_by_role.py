@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from tests.editorial import APPROVERS, EDITORS, REVIEWERS, staff_member
 
-from .browsing import Tab
+from .browsing import Tab, sign_in
 
 PASSWORD = "a long password for the dashboard test"
 
@@ -23,11 +23,7 @@ def test_dashboard_page_search_only_for_those_who_may_explore_pages(
         user = staff_member(f"dashboard-{group.lower()}", group, password=PASSWORD)
         tab = Tab(browser, site_url)
         try:
-            tab.open("/admin/login/?next=/admin/")
-            tab.page.get_by_label("Username").fill(user.username)
-            tab.page.get_by_label("Password").fill(PASSWORD)
-            tab.page.get_by_role("button", name="Sign in").click()
-            tab.page.wait_for_url("**/admin/")
+            sign_in(tab, user, PASSWORD, "/admin/")
             search = tab.page.get_by_placeholder("Search all pages…")
             assert search.is_visible() is offered
             if offered:

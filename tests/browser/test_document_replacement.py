@@ -12,7 +12,7 @@ from documents.models import ProtocolDocument
 from documents.sample_files import make_pdf
 from tests.factories import create_document
 
-from .browsing import Tab
+from .browsing import Tab, sign_in
 
 PASSWORD = "a long password for the browser test"
 
@@ -42,11 +42,7 @@ def test_a_missing_note_is_pointed_out_by_the_file_and_nothing_is_lost(
     edit_path = f"/admin/documents/edit/{document.pk}/"
     tab = Tab(browser, site_url)
     try:
-        tab.open(f"/admin/login/?next={edit_path}")
-        tab.page.get_by_label("Username").fill(user.username)
-        tab.page.get_by_label("Password").fill(PASSWORD)
-        tab.page.get_by_role("button", name="Sign in").click()
-        tab.page.wait_for_url(f"**{edit_path}")
+        sign_in(tab, user, PASSWORD, edit_path)
 
         # The note is the next field after the file.
         field_names = tab.page.locator("form input[name], form textarea[name]").evaluate_all(

@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from wagtail.models import PageLogEntry
 
 from pages.models import GuidancePage, SectionPage
-from tests.editorial import APPROVERS, EDITORS, authenticator_app, current_code, staff_member
+from tests.editorial import APPROVERS, EDITORS, authenticator_app, staff_member
 
-from .browsing import Tab
+from .browsing import Tab, sign_in
 
 PASSWORD = "a long password for the browser test"
 OLD_SUMMARY = "How to share information about a child, and with whom."
@@ -56,19 +56,6 @@ def staff(django_db_blocker):
         get_user_model().objects.filter(username__in=usernames).delete()
 
 
-def log_in(tab, user, next_path):
-    tab.open(f"/admin/login/?next={next_path}")
-    tab.page.get_by_label("Username").fill(user.username)
-    tab.page.get_by_label("Password").fill(PASSWORD)
-    tab.page.get_by_role("button", name="Sign in").click()
-    app = user.totpdevice_set.first()
-    if app:
-        tab.page.wait_for_url("**/admin/two-factor/verify/**")
-        tab.page.get_by_label("Code").fill(current_code(app))
-        tab.page.get_by_role("button", name="Continue").click()
-    tab.page.wait_for_url(f"**{next_path}")
-
-
 @pytest.fixture
 def server_database(django_db_blocker):
     """The live server's requests reach the database: outside any test transaction, so
@@ -85,7 +72,7 @@ def test_an_editors_change_reaches_readers_once_an_approver_approves(
     approver = Tab(browser, site_url)
     reader = Tab(browser, site_url)
     try:
-        log_in(editor, staff["editor"], edit_path)
+        sign_in(editor, staff["editor"], PASSWORD, edit_path)
         editor.page.get_by_role("textbox", name="Summary").fill(NEW_SUMMARY)
         editor.page.get_by_role("button", name="More actions").click()
         editor.page.get_by_role("button", name="Submit to Partnership approval").click()
@@ -96,7 +83,7 @@ def test_an_editors_change_reaches_readers_once_an_approver_approves(
         assert reader.page.get_by_text(OLD_SUMMARY).is_visible()
         assert reader.page.get_by_text(NEW_SUMMARY).count() == 0
 
-        log_in(approver, staff["approver"], edit_path)
+        sign_in(approver, staff["approver"], PASSWORD, edit_path)
         approver.page.get_by_role("button", name="More actions").click()
         approver.page.get_by_role("button", name="Approve and Publish", exact=True).click()
         approver.page.wait_for_url("**/admin/pages/*/")
