@@ -13,8 +13,7 @@ from wagtail.permissions import register_permission_policy
 
 from . import approval, file_history, serving
 from .components import ReviewDuePanel
-from .forms import FILE_REPLACED
-from .models import APPROVE_PERMISSION, ReviewOutcome
+from .models import APPROVE_PERMISSION, FILE_REPLACED, ReviewOutcome
 from .permissions import GuardedDeletionPolicy
 from .views import (
     PAGE_REVIEW_RECORDED,
@@ -158,6 +157,11 @@ def register_approval_urls():
             "documents/<int:document_id>/approval/",
             approval.decide,
             name="documents_approval_decision",
+        ),
+        path(
+            "documents/<int:document_id>/pending-file/",
+            approval.pending_file,
+            name="documents_pending_file",
         ),
     ]
 
