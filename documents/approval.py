@@ -13,7 +13,13 @@ from wagtail.admin import messages
 from wagtail.log_actions import log
 
 from .file_history import check_can_change
-from .models import APPROVE_PERMISSION, Approval, PendingDocumentChange, ProtocolDocument
+from .models import (
+    APPROVE_PERMISSION,
+    Approval,
+    PendingDocumentChange,
+    ProtocolDocument,
+    move_only_hides,
+)
 
 DOCUMENT_APPROVED = "documents.approved"
 DOCUMENT_REJECTED = "documents.rejected"
@@ -113,3 +119,26 @@ def pending_file(request, document_id):
     if not request.user.has_perm(APPROVE_PERMISSION):
         check_can_change(request, document)
     return FileResponse(pending.file.open("rb"), as_attachment=True, filename=pending.filename)
+
+
+HELD_BULK_ACTIONS = ("add_to_collection", "add_tags")
+
+
+def refuse_editors_bulk_changes_to_public_documents(request, action_type, objects, action):
+    """Wagtail's bulk "Add to collection" and "Add tags" change documents without the edit
+    form, so nothing would wait for an Approver: an Editor's is refused if it changes a
+    public document, other than a move that can only hide it."""
+    if action_type not in HELD_BULK_ACTIONS or request.user.has_perm(APPROVE_PERMISSION):
+        return None
+    public = [obj for obj in objects if isinstance(obj, ProtocolDocument) and obj.is_approved]
+    if action_type == "add_to_collection":
+        collection = action.cleaned_form.cleaned_data["collection"]
+        public = [obj for obj in public if not move_only_hides(obj.collection_id, collection.pk)]
+    if not public:
+        return None
+    messages.error(
+        request,
+        f"Nothing was changed: '{public[0].title}' is public, and changes to public "
+        "documents wait for an Approver. Edit each one from its own page.",
+    )
+    return redirect(action.next_url)

@@ -185,5 +185,6 @@ def register_approval_log_actions(actions):
     actions.register_action(approval.DOCUMENT_REJECTED, "Reject document", "Rejected")
 
 
+hooks.register("before_bulk_action", approval.refuse_editors_bulk_changes_to_public_documents)
 hooks.register("before_serve_document", serving.serve_only_approved_documents)
 hooks.register("before_serve_document", serving.send_readers_of_retired_documents_to_the_entry)

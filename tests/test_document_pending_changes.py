@@ -179,3 +179,31 @@ def test_a_brand_new_upload_by_an_editor_still_awaits_approval(client, editor, a
     assert not PendingDocumentChange.objects.exists()
     assert client.get(document.url).status_code == 404
     assert "New document" in logged_in(approver).get(WAITING).content.decode()
+
+
+def bulk_move(user, document, collection):
+    url = reverse(
+        "wagtail_bulk_action", args=["documents", "protocoldocument", "add_to_collection"]
+    )
+    return logged_in(user).post(f"{url}?id={document.pk}", {"collection": collection.pk})
+
+
+def test_an_editors_bulk_move_out_of_a_restricted_collection_is_refused(client, editor):
+    staff_only = Collection.get_first_root_node().add_child(name="Staff only")
+    CollectionViewRestriction.objects.create(
+        collection=staff_only, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    public = Collection.get_first_root_node().add_child(name="Public")
+    document = create_document("Rota for duty social workers", collection=staff_only)
+
+    response = bulk_move(editor, document, public)
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.collection == staff_only
+    assert client.get(document.url).status_code != 200
+
+    # Back into the restricted collection, it can only hide: that goes through.
+    other = create_document("Another public protocol", collection=public)
+    bulk_move(editor, other, staff_only)
+    other.refresh_from_db()
+    assert other.collection == staff_only
