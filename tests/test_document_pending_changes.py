@@ -57,8 +57,10 @@ def test_the_public_keeps_the_approved_file_until_the_replacement_is_approved(
     assert "neglect-strategy.pdf" in listing
     assert "PDF" in listing and "KB" in listing
     assert "New contacts." in listing
-    pending_file = logged_in(approver).get(reverse("documents_pending_file", args=[document.pk]))
+    pending_address = reverse("documents_pending_file", args=[document.pk])
+    pending_file = logged_in(approver).get(pending_address)
     assert b"Neglect v2" in b"".join(pending_file.streaming_content)
+    assert "/admin/login/" in client.get(pending_address)["Location"]
 
     assert decide(approver, document, "approve").status_code == 302
     document.refresh_from_db()
