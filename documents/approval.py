@@ -77,7 +77,7 @@ def decide(request, document_id):
             action = DOCUMENT_APPROVED
             message = f"The changes to '{document.title}' are approved and public now."
         else:
-            pending.reject()
+            pending.discard()
             action = DOCUMENT_REJECTED
             message = (
                 f"The changes to '{document.title}' are rejected: "

@@ -202,11 +202,11 @@ class ProtocolDocumentForm(BaseDocumentForm):
                 continue
             if name == HELD_TAGS:
                 names = sorted(self.cleaned_data["tags"])
-                pending.hold_detail(self.fields[name], names, sorted(approved.tags.names()))
+                pending.hold_detail(name, names, sorted(approved.tags.names()))
                 continue
             field = ProtocolDocument._meta.get_field(name)
             pending.hold_detail(
-                field, field.value_from_object(self.instance), field.value_from_object(approved)
+                name, field.value_from_object(self.instance), field.value_from_object(approved)
             )
         if "collection" in self.changed_data:
             self.hold_move(pending, approved, self.instance.collection_id)
@@ -220,7 +220,7 @@ class ProtocolDocumentForm(BaseDocumentForm):
             )
         if pending.is_empty:
             if pending.pk:
-                pending.reject()
+                pending.discard()
         else:
             pending.requested_by = self.user
             pending.save()

@@ -592,12 +592,13 @@ class PendingDocumentChange(models.Model):
     def is_empty(self):
         return not (self.fields or self.collection_id or self.file)
 
-    def hold_detail(self, field, value, approved_value):
-        """Hold `value` for `field`, or forget the held one if it is the approved value."""
+    def hold_detail(self, name, value, approved_value):
+        """Hold `value` for the detail `name`, or forget the held one if it is the approved
+        value."""
         if value == approved_value:
-            self.fields.pop(field.name, None)
+            self.fields.pop(name, None)
         else:
-            self.fields[field.name] = value
+            self.fields[name] = value
 
     def hold_file(self, uploaded, change_note, page_count=None, accessibility_tagged=None):
         self.discard_file()
@@ -688,7 +689,8 @@ class PendingDocumentChange(models.Model):
         return version, previous_url
 
     @transaction.atomic
-    def reject(self):
+    def discard(self):
+        """Rejected, or changed back by the Editor: nothing of it remains."""
         self.discard_file()
         self.delete()
 

@@ -128,7 +128,13 @@ def test_an_editors_new_details_wait_and_the_public_keeps_the_approved_ones(
     client, editor, approver
 ):
     document = create_document("Escalation protocol", summary="When to escalate.")
-    edit(editor, document, title="Escalation protocol (DRAFT)", summary="Call me on 07700 900000.")
+    edit(
+        editor,
+        document,
+        title="Escalation protocol (DRAFT)",
+        summary="Call me on 07700 900000.",
+        tags="zebrafish",
+    )
 
     document.refresh_from_db()
     assert document.title == "Escalation protocol"
@@ -138,6 +144,7 @@ def test_an_editors_new_details_wait_and_the_public_keeps_the_approved_ones(
     assert "07700 900000" not in library and "DRAFT" not in library
     search = client.get("/search/", {"q": "escalation"}).content.decode()
     assert "07700 900000" not in search
+    assert not document.tags.exists()
 
     # The Editor sees and continues from their own changes awaiting approval.
     form = logged_in(editor).get(reverse("wagtaildocs:edit", args=[document.pk]))
@@ -148,6 +155,7 @@ def test_an_editors_new_details_wait_and_the_public_keeps_the_approved_ones(
     decide(approver, document, "approve")
     document.refresh_from_db()
     assert document.summary == "Call me on 07700 900000."
+    assert list(document.tags.names()) == ["zebrafish"]
     assert "07700 900000" in client.get(LIBRARY).content.decode()
 
 
