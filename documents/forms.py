@@ -1,18 +1,17 @@
 from django import forms
-from django.core.files.base import File
 from django.urls import reverse
 from django.utils.html import format_html
-from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.forms import BaseDocumentForm
-from wagtail.log_actions import log
 from wagtail.utils.file import hash_filelike
 
 from .models import (
     APPROVE_PERMISSION,
+    HELD_TAGS,
     Approval,
-    DocumentFileVersion,
     DocumentStatus,
+    PendingDocumentChange,
     ProtocolDocument,
+    move_only_hides,
 )
 from .uploads import check_contents, extension_of, safe_file_name
 
@@ -25,7 +24,8 @@ DEFAULTED_FIELDS = {
     "library_order",
 }
 
-FILE_REPLACED = "documents.file_replaced"
+# Not details of the document: what the form itself needs.
+FORM_ONLY_FIELDS = {"change_note", "upload_duplicate"}
 
 UNTAGGED_PDF_WARNING = (
     "This PDF has no accessibility tags, so screen readers may not read it properly. Export "
@@ -64,6 +64,14 @@ class ProtocolDocumentForm(BaseDocumentForm):
         # The file the document has now, kept here because saving a replacement deletes it.
         self.previous_file = self.instance.file if self.instance.pk else None
         self.previous_url = self.instance.url if self.instance.pk else None
+        self.approved_before_edit = bool(self.instance.pk) and self.instance.is_approved
+        self.pending_change = (
+            PendingDocumentChange.objects.filter(document=self.instance).first()
+            if self.instance.pk
+            else None
+        )
+        if self.pending_change and not (user and user.has_perm(APPROVE_PERMISSION)):
+            self.show_pending_values()
         if self.instance.accessibility_tagged is False and "file" in self.fields:
             self.fields["file"].help_text = UNTAGGED_PDF_WARNING
         # Wagtail's multiple uploader posts only the file, title and collection: fields
@@ -71,6 +79,24 @@ class ProtocolDocumentForm(BaseDocumentForm):
         for name, field in self.fields.items():
             if name in DEFAULTED_FIELDS:
                 field.required = False
+
+    def show_pending_values(self):
+        """An Editor continues from the changes they are waiting on, not from the approved
+        values, so that saving again keeps them."""
+        pending = self.pending_change
+        for name, value in pending.fields.items():
+            if name == HELD_TAGS:
+                self.initial[name] = ", ".join(value)
+            elif name in self.fields:
+                self.initial[name] = value
+        if pending.collection_id and "collection" in self.fields:
+            self.initial["collection"] = pending.collection_id
+        if pending.file and "file" in self.fields:
+            self.fields["file"].help_text = (
+                f"Your new file {pending.filename} ({pending.format_label}, "
+                f"{pending.file_size_label}) is awaiting approval: the public still gets "
+                "the approved file. Choose a file here only to send a different one."
+            )
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
@@ -109,6 +135,8 @@ class ProtocolDocumentForm(BaseDocumentForm):
         return cleaned_data
 
     def save(self, commit=True):
+        if commit and self.holds_changes_for_approval():
+            return self.hold_changes_for_approval()
         previous_version = None
         self.instance.approval = self.approval_on_save()
         if "file" in self.changed_data:
@@ -116,23 +144,12 @@ class ProtocolDocumentForm(BaseDocumentForm):
             self.instance.page_count = facts.page_count if facts else None
             self.instance.accessibility_tagged = facts.accessibility_tagged if facts else None
             if commit and self.previous_file:
-                previous_version = self.keep_previous_file()
+                previous_version = self.instance.keep_file_as_version(
+                    self.previous_file, self.user, self.cleaned_data["change_note"].strip()
+                )
         document = super().save(commit=commit)
         if previous_version:
-            if document.url != self.previous_url:
-                self.redirect_former_address(document)
-            # Wagtail logs an edit of the document; the audit log should also say that
-            # what practitioners download changed, from which file and why.
-            log(
-                document,
-                FILE_REPLACED,
-                user=self.user,
-                data={
-                    "previous_file": previous_version.filename,
-                    "new_file": document.filename,
-                    "change_note": previous_version.change_note,
-                },
-            )
+            document.record_file_replacement(previous_version, self.previous_url, self.user)
         return document
 
     def check_not_a_copy(self, uploaded):
@@ -169,30 +186,55 @@ class ProtocolDocumentForm(BaseDocumentForm):
             return Approval.AWAITING
         return Approval.APPROVED
 
-    def keep_previous_file(self):
-        # Wagtail deletes the replaced file once the new one is saved: copy it first.
-        previous = self.previous_file
-        with previous.storage.open(previous.name, "rb") as content:
-            version = DocumentFileVersion(
-                document=self.instance,
-                filename=previous.name.rsplit("/", 1)[-1],
-                file_size=previous.storage.size(previous.name),
-                replaced_by=self.user,
-                change_note=self.cleaned_data["change_note"].strip(),
-            )
-            version.file.save(version.filename, File(content), save=False)
-        version.save()
-        return version
+    def holds_changes_for_approval(self):
+        """Whether this save is an Editor's change to a document the public has: it waits
+        for an Approver while the public keeps the approved document."""
+        approver = self.user and self.user.has_perm(APPROVE_PERMISSION)
+        return bool(self.instance.pk) and self.approved_before_edit and not approver
 
-    def redirect_former_address(self, document):
-        """The file now has another extension: links to the old address (in emails, on
-        other sites) must still reach it, and so must older addresses."""
-        Redirect.objects.filter(site=None, old_path=Redirect.normalise_path(document.url)).delete()
-        Redirect.objects.filter(site=None, redirect_link=self.previous_url).update(
-            redirect_link=document.url
-        )
-        Redirect.objects.update_or_create(
-            old_path=Redirect.normalise_path(self.previous_url),
-            site=None,
-            defaults={"redirect_link": document.url, "is_permanent": True},
-        )
+    def hold_changes_for_approval(self):
+        """Keep the Editor's changes as the document's pending change. Only a move into a
+        collection at least as restricted takes effect at once: it can only hide."""
+        approved = ProtocolDocument.objects.get(pk=self.instance.pk)
+        pending = self.pending_change or PendingDocumentChange(document=approved)
+        for name in self.changed_data:
+            if name in FORM_ONLY_FIELDS or name in ("file", "collection"):
+                continue
+            if name == HELD_TAGS:
+                names = sorted(self.cleaned_data["tags"])
+                pending.hold_detail(name, names, sorted(approved.tags.names()))
+                continue
+            field = ProtocolDocument._meta.get_field(name)
+            pending.hold_detail(
+                name, field.value_from_object(self.instance), field.value_from_object(approved)
+            )
+        if "collection" in self.changed_data:
+            self.hold_move(pending, approved, self.instance.collection_id)
+        if "file" in self.changed_data:
+            facts = getattr(self, "pdf_facts", None)
+            pending.hold_file(
+                self.cleaned_data["file"],
+                self.cleaned_data["change_note"].strip(),
+                page_count=facts.page_count if facts else None,
+                accessibility_tagged=facts.accessibility_tagged if facts else None,
+            )
+        if pending.is_empty:
+            if pending.pk:
+                pending.discard()
+        else:
+            pending.requested_by = self.user
+            pending.save()
+        # The form's instance carries the Editor's values: Wagtail's view logs and names
+        # the document from it, so it goes back to what the public has.
+        self.instance.refresh_from_db()
+        return self.instance
+
+    def hold_move(self, pending, approved, collection_id):
+        if collection_id == approved.collection_id:
+            pending.collection = None
+        elif move_only_hides(approved.collection_id, collection_id):
+            approved.collection_id = collection_id
+            approved.save(update_fields=["collection"])
+            pending.collection = None
+        else:
+            pending.collection_id = collection_id

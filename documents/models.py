@@ -2,17 +2,23 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.files.base import File
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
+from wagtail.log_actions import log
+from wagtail.models import Collection
 from wagtail.search import index
+from wagtail.search.index import insert_or_update_object
 from wagtail.utils.file import hash_filelike
 
-from .privacy import collections_hidden_from
+from .privacy import collections_hidden_from, read_collection_restrictions
 
 
 def file_size_label(size):
@@ -66,6 +72,7 @@ class Approval(models.TextChoices):
 
 
 APPROVE_PERMISSION = "documents.approve_document"
+FILE_REPLACED = "documents.file_replaced"
 
 
 class ReviewOutcome(models.TextChoices):
@@ -443,6 +450,50 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):  # noqa: DJ008 (Abstra
         finally:
             self.file.seek(0)
 
+    def keep_file_as_version(self, file, replaced_by, change_note):
+        """Copy `file`, the one the document is about to lose, into its file history."""
+        with file.storage.open(file.name, "rb") as content:
+            version = DocumentFileVersion(
+                document=self,
+                filename=file.name.rsplit("/", 1)[-1],
+                file_size=file.storage.size(file.name),
+                replaced_by=replaced_by,
+                change_note=change_note,
+            )
+            version.file.save(version.filename, File(content), save=False)
+        version.save()
+        return version
+
+    def record_file_replacement(self, version, previous_url, user):
+        """After the file was replaced (its former one kept as `version`): links to a former
+        address with another extension still reach the document, and the audit log says
+        what practitioners download changed, from which file and why."""
+        if self.url != previous_url:
+            self.redirect_former_address(previous_url)
+        log(
+            self,
+            FILE_REPLACED,
+            user=user,
+            data={
+                "previous_file": version.filename,
+                "new_file": self.filename,
+                "change_note": version.change_note,
+            },
+        )
+
+    def redirect_former_address(self, previous_url):
+        """The file now has another extension: links to the old address (in emails, on
+        other sites) must still reach it, and so must older addresses."""
+        Redirect.objects.filter(site=None, old_path=Redirect.normalise_path(self.url)).delete()
+        Redirect.objects.filter(site=None, redirect_link=previous_url).update(
+            redirect_link=self.url
+        )
+        Redirect.objects.update_or_create(
+            old_path=Redirect.normalise_path(previous_url),
+            site=None,
+            defaults={"redirect_link": self.url, "is_permanent": True},
+        )
+
     @transaction.atomic
     def record_review(self, reviewer, reviewed_on, outcome, note=""):
         """Record a review of the document: found current, it is due again an interval
@@ -541,3 +592,179 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"Review reminder to {self.owner_email} on {self.sent_on:%-d %B %Y}"
+
+
+def restrictions_covering(collection_id, restrictions):
+    return {
+        restriction.pk
+        for restriction, collection_ids in restrictions
+        if collection_id in collection_ids
+    }
+
+
+def move_only_hides(from_collection_id, to_collection_id):
+    """Whether moving a document between these collections can only hide it: every view
+    restriction that keeps it from someone now still does after the move. Read afresh from
+    the database, not from what the site remembers, as it decides what may skip approval."""
+    restrictions = read_collection_restrictions()
+    return restrictions_covering(from_collection_id, restrictions) <= restrictions_covering(
+        to_collection_id, restrictions
+    )
+
+
+# Tags are not a column: they are held as a list of names under this key.
+HELD_TAGS = "tags"
+
+
+class PendingDocumentChange(models.Model):
+    """What an Editor has changed in an approved document, held until an Approver decides.
+
+    The public keeps the approved document (its file at the same address, its collection,
+    its title, summary and every other detail) while this waits. Approvers see it in
+    Reports → Documents awaiting approval: approving applies it, keeping the replaced file
+    in the document's history; rejecting discards it. An Editor who edits again adds to it.
+    """
+
+    document = models.OneToOneField(
+        ProtocolDocument, on_delete=models.CASCADE, related_name="pending_change"
+    )
+    fields = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="The new value of each changed detail, by field name.",
+    )
+    collection = models.ForeignKey(
+        Collection, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to="documents/pending/", max_length=255, blank=True)
+    filename = models.CharField(
+        max_length=255, blank=True, help_text="The name the file takes in the public address."
+    )
+    file_size = models.PositiveBigIntegerField(null=True)
+    file_hash = models.CharField(max_length=40, blank=True)
+    page_count = models.PositiveIntegerField(null=True)
+    accessibility_tagged = models.BooleanField(null=True)
+    change_note = models.CharField("what changed", max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Changes to {self.document} awaiting approval"
+
+    @property
+    def is_empty(self):
+        return not (self.fields or self.collection_id or self.file)
+
+    def hold_detail(self, name, value, approved_value):
+        """Hold `value` for the detail `name`, or forget the held one if it is the approved
+        value."""
+        if value == approved_value:
+            self.fields.pop(name, None)
+        else:
+            self.fields[name] = value
+
+    def hold_file(self, uploaded, change_note, page_count=None, accessibility_tagged=None):
+        self.discard_file()
+        self.filename = uploaded.name.rsplit("/", 1)[-1]
+        uploaded.seek(0)
+        self.file_hash = hash_filelike(uploaded)
+        uploaded.seek(0)
+        self.file_size = uploaded.size
+        self.page_count = page_count
+        self.accessibility_tagged = accessibility_tagged
+        self.change_note = change_note
+        self.file.save(self.filename, uploaded, save=False)
+
+    def discard_file(self):
+        if self.file:
+            self.file.storage.delete(self.file.name)
+            self.file = None
+
+    @property
+    def format_label(self):
+        extension = self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else ""
+        return FORMAT_LABELS.get(extension, extension.upper())
+
+    @property
+    def file_size_label(self):
+        size = self.file_size or 0
+        if size < 1024 * 1024:
+            return f"{max(1, round(size / 1024))} KB"
+        return f"{size / (1024 * 1024):.1f} MB"
+
+    def changed_details(self):
+        """(label, approved value, new value) for each held detail, as Approvers read them."""
+        document = self.document
+        proposed = ProtocolDocument(pk=document.pk)
+        self.apply_details_to(proposed)
+        for name in self.fields:
+            if name == HELD_TAGS:
+                approved = ", ".join(sorted(document.tags.names()))
+                yield "Tags", approved, ", ".join(self.fields[name])
+                continue
+            field = ProtocolDocument._meta.get_field(name)
+            yield (
+                field.verbose_name[:1].upper() + field.verbose_name[1:],
+                display_value(document, field),
+                display_value(proposed, field),
+            )
+
+    def apply_details_to(self, document):
+        for name, value in self.fields.items():
+            if name == HELD_TAGS:
+                continue
+            field = ProtocolDocument._meta.get_field(name)
+            setattr(document, field.attname, field.to_python(value))
+
+    @transaction.atomic
+    def approve(self, approver):
+        """Make the held changes public: the new details and collection, and the new file
+        at the document's address, the replaced one kept in its history."""
+        document = self.document
+        self.apply_details_to(document)
+        if self.collection_id:
+            document.collection_id = self.collection_id
+        replacement = None
+        if self.file:
+            replacement = self.swap_in_file(document)
+        document.save()
+        if HELD_TAGS in self.fields:
+            document.tags.set(self.fields[HELD_TAGS], clear=True)
+            insert_or_update_object(document)
+        if replacement:
+            version, previous_url = replacement
+            document.record_file_replacement(version, previous_url, user=self.requested_by)
+        self.discard_file()
+        self.delete()
+        return document
+
+    def swap_in_file(self, document):
+        previous = document.file
+        previous_url = document.url
+        version = document.keep_file_as_version(previous, self.requested_by, self.change_note)
+        previous.storage.delete(previous.name)
+        with self.file.open("rb") as content:
+            document.file.save(self.filename, File(content), save=False)
+        document.file_size = self.file_size
+        document.file_hash = self.file_hash
+        document.page_count = self.page_count
+        document.accessibility_tagged = self.accessibility_tagged
+        return version, previous_url
+
+    @transaction.atomic
+    def discard(self):
+        """Rejected, or changed back by the Editor: nothing of it remains."""
+        self.discard_file()
+        self.delete()
+
+
+def display_value(document, field):
+    if field.choices:
+        return getattr(document, f"get_{field.name}_display")()
+    value = getattr(document, field.name)
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    return "" if value is None else str(value)

@@ -13,8 +13,7 @@ from wagtail.permissions import register_permission_policy
 
 from . import approval, file_history, serving
 from .components import ReviewDuePanel
-from .forms import FILE_REPLACED
-from .models import APPROVE_PERMISSION, ReviewOutcome
+from .models import APPROVE_PERMISSION, FILE_REPLACED, ReviewOutcome
 from .permissions import GuardedDeletionPolicy
 from .views import (
     PAGE_REVIEW_RECORDED,
@@ -159,6 +158,11 @@ def register_approval_urls():
             approval.decide,
             name="documents_approval_decision",
         ),
+        path(
+            "documents/<int:document_id>/pending-file/",
+            approval.pending_file,
+            name="documents_pending_file",
+        ),
     ]
 
 
@@ -181,5 +185,6 @@ def register_approval_log_actions(actions):
     actions.register_action(approval.DOCUMENT_REJECTED, "Reject document", "Rejected")
 
 
+hooks.register("before_bulk_action", approval.refuse_editors_bulk_changes_to_public_documents)
 hooks.register("before_serve_document", serving.serve_only_approved_documents)
 hooks.register("before_serve_document", serving.send_readers_of_retired_documents_to_the_entry)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save
 
 
 class PagesConfig(AppConfig):
@@ -9,7 +9,10 @@ class PagesConfig(AppConfig):
     def ready(self):
         from wagtail.models import PageViewRestriction
 
+        from documents.models import ProtocolDocument
         from sitewide.page_cache import invalidate_page_cache
+
+        from .models import LocalGuidancePage, list_saved_document_in_the_libraries
 
         # The groups a restriction admits decide who sees the page in listings and menus;
         # they are set after the restriction itself is saved.
@@ -17,4 +20,14 @@ class PagesConfig(AppConfig):
             invalidate_page_cache,
             sender=PageViewRestriction.groups.through,
             dispatch_uid="page-cache",
+        )
+        post_save.connect(
+            list_saved_document_in_the_libraries,
+            sender=ProtocolDocument,
+            dispatch_uid="library-listing",
+        )
+        post_save.connect(
+            LocalGuidancePage.list_documents_when_created,
+            sender=LocalGuidancePage,
+            dispatch_uid="new-library-listing",
         )

@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Si
 from wagtail.search import index
 
 from documents.models import ProtocolDocument, RecordedReview, ReviewSchedule
+from documents.references import UsageCountedListing
 from procedures.models import ConsortiumPartnership, ProcedureLink
 from sitewide.http_caching import expire_cached_page_by
 from sitewide.models import PartnershipSettings
@@ -324,8 +325,34 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
     parent_page_types = ["pages.HomePage", "pages.SectionPage"]
     subpage_types = []
 
+    listed_documents = UsageCountedListing(
+        ProtocolDocument,
+        blank=True,
+        editable=False,
+        related_name="listed_by_libraries",
+        verbose_name="library listing",
+        help_text="The documents the library lists, kept so that they count as used.",
+    )
+
     documents_per_page = 100
     cache_query_parameters = (*LibraryFilterForm.base_fields, "page")
+
+    @classmethod
+    def list_documents_when_created(cls, sender, instance, created, raw=False, **kwargs):
+        if created and not raw:
+            instance.listed_documents.set(ProtocolDocument.objects.approved().in_use())
+
+    @classmethod
+    def update_listing_of(cls, document):
+        """List `document` in every library page if it is approved and in use, else in
+        none, so that "Used N times" counts the library. Only a change reaches the
+        reference index."""
+        listed = document.is_approved and not document.is_retired
+        for library in cls.objects.all():
+            if listed:
+                library.listed_documents.add(document)
+            else:
+                library.listed_documents.remove(document)
 
     @path("")
     def library(self, request):
@@ -614,3 +641,8 @@ class ContinuumOfSupportPage(ContentPage):
             contact_status=PartnershipSettings.for_request(request).contact_status(),
         )
         return context
+
+
+def list_saved_document_in_the_libraries(sender, instance, raw=False, **kwargs):
+    if not raw:
+        LocalGuidancePage.update_listing_of(instance)

@@ -80,6 +80,11 @@ def test_a_replaced_document_file_is_logged_with_its_reason(editor, approver):
         "Adds the new escalation contacts.",
     )
     assert response.status_code == 302
+    # The replacement reaches practitioners, and the log, once an Approver approves it.
+    assert not ModelLogEntry.objects.filter(action="documents.file_replaced").exists()
+    logged_in(approver).post(
+        reverse("documents_approval_decision", args=[document.pk]), {"decision": "approve"}
+    )
     document.refresh_from_db()
 
     entry = ModelLogEntry.objects.get(action="documents.file_replaced")

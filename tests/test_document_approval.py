@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Collection, ModelLogEntry
+from wagtail.models import Collection, CollectionViewRestriction, ModelLogEntry
 
 from documents.approval import DOCUMENT_APPROVED, DOCUMENT_REJECTED
-from documents.models import Approval, ProtocolDocument
+from documents.models import Approval, PendingDocumentChange, ProtocolDocument
 from documents.sample_files import make_pdf
 from pages.blocks import GuidanceBodyBlock
 from search.models import PromotedResult
@@ -142,17 +142,22 @@ def test_a_dropped_upload_is_not_listed_until_its_details_are_saved(client, djan
     assert document.title in client.get(LIBRARY).content.decode()
 
 
-def test_an_editors_change_to_a_public_document_waits_for_approval(client, editor):
+def test_an_editors_move_of_a_public_document_into_a_restricted_collection_hides_it_at_once(
+    client, editor
+):
     document = create_document(TITLE)
     assert seen_by_the_public(client, document) == EVERYWHERE
     restricted = Collection.get_first_root_node().add_child(name="Partners only")
+    CollectionViewRestriction.objects.create(
+        collection=restricted, restriction_type=CollectionViewRestriction.LOGIN
+    )
     logged_in(editor).post(
         reverse("wagtaildocs:edit", args=[document.pk]),
         document_edit_data(document, collection=restricted.pk),
     )
     document.refresh_from_db()
     assert document.collection == restricted
-    assert document.approval == Approval.AWAITING
+    assert not PendingDocumentChange.objects.filter(document=document).exists()
     assert seen_by_the_public(client, document) == NOWHERE
 
 

@@ -1,9 +1,10 @@
-"""A document that procedure links list is in use: the admin says so, and an Editor
-cannot delete it."""
+"""A document that procedure links or the library page list is in use: the admin says so,
+and an Editor cannot delete it."""
 
 import pytest
 from django.urls import reverse
 
+from documents.models import DocumentStatus
 from procedures.models import ProcedureLink
 from tests.editorial import logged_in
 from tests.factories import create_document
@@ -40,4 +41,22 @@ def test_procedure_links_count_as_uses_of_a_document(admin_client, editor):
 
     link.related_documents.remove(document)
     link.save()
+    assert document.get_usage().count() == 0
+
+
+def test_the_library_page_counts_as_a_use_of_the_documents_it_lists(admin_client, approver):
+    document = create_document("Zebrafish neglect toolkit", approval="awaiting")
+    assert document.get_usage().count() == 0
+
+    logged_in(approver).post(
+        reverse("documents_approval_decision", args=[document.pk]), {"decision": "approve"}
+    )
+    edit_page = admin_client.get(reverse("wagtaildocs:edit", args=[document.pk])).content.decode()
+    assert "Used 1 time" in edit_page
+    usage = admin_client.get(reverse("wagtaildocs:document_usage", args=[document.pk]))
+    assert "Local protocols and guidance" in usage.content.decode()
+
+    # Withdrawn, it leaves the library, and the library no longer uses it.
+    document.status = DocumentStatus.WITHDRAWN
+    document.save()
     assert document.get_usage().count() == 0
