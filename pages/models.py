@@ -655,13 +655,13 @@ class TrainingPage(RoutablePageMixin, ContentPage):
     def upcoming_sessions(self, request):
         """The sessions of this page's published, public courses that have not started,
         soonest first. The page leaves the cache when the first of them starts."""
-        sessions = CourseSession.objects.upcoming().of_courses(
-            visible_pages(CoursePage.objects.live().public().child_of(self), request)
+        sessions = CourseSession.objects.upcoming().filter(
+            course__in=visible_pages(CoursePage.objects.live().public().child_of(self), request)
         )
-        first = sessions.only("starts_at").first()
-        if first:
-            expire_cached_page_by(request, first.starts_at)
-        return sessions
+        first_start = sessions.values_list("starts_at", flat=True).first()
+        if first_start:
+            expire_cached_page_by(request, first_start)
+        return sessions.select_related("course").prefetch_related("course__audiences")
 
     @path("")
     def training(self, request):
@@ -697,7 +697,7 @@ class TrainingPage(RoutablePageMixin, ContentPage):
             },
         )
 
-    @path("calendar.ics", name="calendar")
+    @path("calendar/", name="calendar")
     def calendar(self, request):
         return calendar_response(
             self.upcoming_sessions(request), request, f"{self.slug}.ics", self.title
@@ -779,7 +779,7 @@ class CoursePage(RoutablePageMixin, ContentPage):
             },
         )
 
-    @path("sessions/<int:session_id>.ics", name="session_calendar")
+    @path("sessions/<int:session_id>/calendar/", name="session_calendar")
     def session_calendar(self, request, session_id):
         sessions = self.sessions.filter(pk=session_id).select_related("course")
         if not sessions:
@@ -791,13 +791,6 @@ class CourseSessionQuerySet(models.QuerySet):
     def upcoming(self):
         """Sessions that have not started: a started session drops out of listings."""
         return self.filter(starts_at__gt=timezone.now()).order_by("starts_at", "pk")
-
-    def of_courses(self, courses):
-        return (
-            self.filter(course__in=courses)
-            .select_related("course")
-            .prefetch_related("course__audiences")
-        )
 
 
 class CourseSession(Orderable):
