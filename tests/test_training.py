@@ -9,12 +9,15 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from wagtail.models import PageViewRestriction
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from pages.models import CourseLevel, CoursePage, CourseSession, TrainingAudience, TrainingPage
 from sitewide.page_cache import page_cache
+from tests.editorial import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +273,76 @@ def test_a_session_must_end_after_it_starts_and_say_where():
         "ends_at": ["A session must end after it starts."],
         "venue": ["Give the venue, or tick Online."],
     }
+
+
+def course_form(training_page, session_starts, session_ends, action):
+    """The admin's "add course" form with one session, sent with an action button."""
+    data = nested_form_data(
+        {
+            "title": "Online safety for practitioners",
+            "slug": "online-safety",
+            "search_description": "Keeping children safe online.",
+            "review_interval_months": 12,
+            "level": CourseLevel.MULTI_AGENCY,
+            "length": "2 hours",
+            "description": rich_text("<p>Online harm and what to do.</p>"),
+            "booking_url": "https://learning.example.org/courses/online-safety",
+            "sessions": inline_formset(
+                [
+                    {
+                        "starts_at": session_starts.strftime("%Y-%m-%d %H:%M"),
+                        "ends_at": session_ends.strftime("%Y-%m-%d %H:%M"),
+                        "venue": "",
+                        "online": "on",
+                        "capacity": "",
+                    }
+                ]
+            ),
+            action: action,
+        }
+    )
+    data["audiences"] = [audience("School and college staff").pk]
+    return data
+
+
+def test_an_editors_new_course_is_listed_only_once_an_approver_approves(
+    client, training_page, editor, approver
+):
+    starts = timezone.localtime() + datetime.timedelta(days=5)
+    add_url = reverse("wagtailadmin_pages:add", args=("pages", "coursepage", training_page.pk))
+    response = logged_in(editor).post(
+        add_url,
+        course_form(training_page, starts, starts + datetime.timedelta(hours=2), "action-submit"),
+    )
+    assert response.status_code == 302
+    course_page = CoursePage.objects.get(slug="online-safety")
+    assert not course_page.live
+    assert "Online safety for practitioners" not in listed_courses(client)
+
+    task_state = course_page.current_workflow_task_state
+    approve = reverse(
+        "wagtailadmin_pages:workflow_action", args=[course_page.pk, "approve", task_state.pk]
+    )
+    assert logged_in(approver).post(approve, {"comment": ""}).status_code == 302
+    course_page.refresh_from_db()
+    assert course_page.live
+    assert course_page.sessions.count() == 1
+    assert "Online safety for practitioners" in listed_courses(
+        client, audience=audience("School and college staff").pk
+    )
+
+
+def test_a_session_ending_before_it_starts_is_refused_and_nothing_typed_is_lost(
+    training_page, editor
+):
+    starts = timezone.localtime() + datetime.timedelta(days=5)
+    add_url = reverse("wagtailadmin_pages:add", args=("pages", "coursepage", training_page.pk))
+    response = logged_in(editor).post(
+        add_url,
+        course_form(training_page, starts, starts - datetime.timedelta(hours=1), "action-submit"),
+    )
+    assert response.status_code == 200
+    page_html = response.content.decode()
+    assert "A session must end after it starts." in page_html
+    assert "Online harm and what to do." in page_html
+    assert not CoursePage.objects.filter(slug="online-safety").exists()
