@@ -1,3 +1,5 @@
+from operator import attrgetter
+
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -766,7 +768,12 @@ class CoursePage(RoutablePageMixin, ContentPage):
 
     @path("")
     def course(self, request):
-        sessions = list(self.sessions.upcoming())
+        # From the page's own sessions, not a query: a preview shows the unsaved ones.
+        now = timezone.now()
+        sessions = sorted(
+            (session for session in self.sessions.all() if session.starts_at > now),
+            key=attrgetter("starts_at"),
+        )
         if sessions:
             expire_cached_page_by(request, sessions[0].starts_at)
         return self.render(

@@ -346,3 +346,18 @@ def test_a_session_ending_before_it_starts_is_refused_and_nothing_typed_is_lost(
     assert "A session must end after it starts." in page_html
     assert "Online harm and what to do." in page_html
     assert not CoursePage.objects.filter(slug="online-safety").exists()
+
+
+def test_an_editor_previews_a_new_course_with_its_unsaved_session(training_page, editor):
+    starts = timezone.localtime() + datetime.timedelta(days=5)
+    preview_url = reverse(
+        "wagtailadmin_pages:preview_on_add", args=("pages", "coursepage", training_page.pk)
+    )
+    staff = logged_in(editor)
+    response = staff.post(
+        preview_url, course_form(training_page, starts, starts + datetime.timedelta(hours=2), "x")
+    )
+    assert response.json()["is_valid"]
+    preview = staff.get(preview_url).content.decode()
+    assert "Online safety for practitioners" in preview
+    assert starts.strftime("%-d %B %Y") in preview
