@@ -1,11 +1,16 @@
+from operator import attrgetter
+
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from modelcluster.fields import ParentalKey
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -30,6 +35,7 @@ from .blocks import (
 from .continuum import Continuum
 from .forms import ContentPageForm, LibraryFilterForm
 from .privacy import is_hidden, paths_hidden_from, restricted_paths, visible_pages
+from .training_calendar import calendar_response
 from .whats_new import WhatsNewAtomFeed, WhatsNewFeed, recent_changes
 
 
@@ -174,6 +180,7 @@ class HomePage(BasePage):
         "pages.WhatsNewPage",
         "pages.OtherAreasPage",
         "pages.ContinuumOfSupportPage",
+        "pages.TrainingPage",
     ]
 
     def route(self, request, path_components):
@@ -275,6 +282,7 @@ class SectionPage(ContentPage):
         "pages.WhatsNewPage",
         "pages.OtherAreasPage",
         "pages.ContinuumOfSupportPage",
+        "pages.TrainingPage",
     ]
 
     def listed_pages(self, request):
@@ -646,3 +654,239 @@ class ContinuumOfSupportPage(ContentPage):
 def list_saved_document_in_the_libraries(sender, instance, raw=False, **kwargs):
     if not raw:
         LocalGuidancePage.update_listing_of(instance)
+
+
+class CourseLevel(models.TextChoices):
+    """How far a course goes: single-agency or multi-agency, or for health staff the
+    intercollegiate levels (Safeguarding children and young people: roles and
+    competencies for healthcare staff)."""
+
+    SINGLE_AGENCY = "single-agency", "Single-agency"
+    MULTI_AGENCY = "multi-agency", "Multi-agency"
+    LEVEL_1 = "level-1", "Intercollegiate level 1"
+    LEVEL_2 = "level-2", "Intercollegiate level 2"
+    LEVEL_3 = "level-3", "Intercollegiate level 3"
+    LEVEL_4 = "level-4", "Intercollegiate level 4"
+
+
+class TrainingPage(RoutablePageMixin, ContentPage):
+    """The partnership's training and events: every course's coming sessions, which
+    practitioners filter by audience and level, "What training do I need?" for their
+    role or sector, and an iCalendar feed of the sessions. Editors keep the audiences and
+    the level each is expected to reach here, and the courses as pages below it, so every
+    change is approved like any page."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+    booking_system = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=(
+            'The booking system courses are booked through, if not this site, e.g. "the '
+            "council's learning portal\". Readers are told they leave the site to book."
+        ),
+    )
+
+    # Every query parameter the page reads: the anonymous page cache keys on these alone.
+    cache_query_parameters = ("audience", "level", "role")
+
+    content_panels = [
+        *ContentPage.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("booking_system"),
+        InlinePanel("audiences", heading="Audiences and the training they need", min_num=1),
+    ]
+    search_fields = [*ContentPage.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["pages.HomePage", "pages.SectionPage"]
+    subpage_types = ["pages.CoursePage"]
+    max_count = 1
+
+    def upcoming_sessions(self, request):
+        """The sessions of this page's published, public courses that have not started,
+        soonest first. The page leaves the cache when the first of them starts."""
+        sessions = CourseSession.objects.upcoming().filter(
+            course__in=visible_pages(CoursePage.objects.live().public().child_of(self), request)
+        )
+        first_start = sessions.values_list("starts_at", flat=True).first()
+        if first_start:
+            expire_cached_page_by(request, first_start)
+        return sessions.select_related("course").prefetch_related("course__audiences")
+
+    @path("")
+    def training(self, request):
+        audiences = list(self.audiences.all())
+        audience = chosen(audiences, request.GET.get("audience"))
+        role = chosen(audiences, request.GET.get("role"))
+        level = request.GET.get("level", "")
+        if level not in CourseLevel.values:
+            level = ""
+        sessions = self.upcoming_sessions(request)
+        if audience:
+            sessions = sessions.filter(course__audiences=audience)
+        if level:
+            sessions = sessions.filter(course__level=level)
+        needed = None
+        if role:
+            needed = (
+                visible_pages(CoursePage.objects.live().public().child_of(self), request)
+                .filter(audiences=role, level=role.expected_level)
+                .order_by("title")
+            )
+        return self.render(
+            request,
+            context_overrides={
+                "audiences": audiences,
+                "levels": CourseLevel.choices,
+                "audience": audience,
+                "level": level,
+                "role": role,
+                "needed_courses": needed,
+                "sessions": sessions,
+                "filtered": bool(audience or level),
+            },
+        )
+
+    @path("calendar/", name="calendar")
+    def calendar(self, request):
+        return calendar_response(
+            self.upcoming_sessions(request), request, f"{self.slug}.ics", self.title
+        )
+
+
+def chosen(audiences, audience_id):
+    """The audience of `audiences` whose id the query string gives, or None."""
+    return next((audience for audience in audiences if str(audience.pk) == audience_id), None)
+
+
+class TrainingAudience(Orderable):
+    """A role or sector practitioners pick on the training page, and the level of
+    training it is expected to reach: "What training do I need?" shows the courses at
+    that level for it."""
+
+    page = ParentalKey(TrainingPage, on_delete=models.CASCADE, related_name="audiences")
+    name = models.CharField(max_length=100, help_text='A role or sector, e.g. "GP practice staff".')
+    expected_level = models.CharField(
+        max_length=20,
+        choices=CourseLevel.choices,
+        help_text="The level of safeguarding training this role or sector is expected to have.",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("expected_level")]
+
+    def __str__(self):
+        return self.name
+
+
+class CoursePage(RoutablePageMixin, ContentPage):
+    """A course or event of the partnership's training, with its sessions. Practitioners
+    find it on the training page while a session is to come; its page stays when the
+    sessions are past."""
+
+    level = models.CharField(max_length=20, choices=CourseLevel.choices)
+    audiences = ParentalManyToManyField(
+        TrainingAudience,
+        blank=True,
+        related_name="courses",
+        help_text="Whom the course is for. Audiences are kept on the training page.",
+    )
+    length = models.CharField(
+        max_length=100, help_text='How long the course takes, e.g. "Half a day (3 hours)".'
+    )
+    description = RichTextField(features=RICH_TEXT_FEATURES)
+    booking_url = models.URLField(
+        "booking link",
+        blank=True,
+        help_text="Where practitioners book a place. Leave empty if they cannot book yet.",
+    )
+
+    content_panels = [
+        *ContentPage.content_panels,
+        FieldPanel("level"),
+        FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("length"),
+        FieldPanel("description"),
+        FieldPanel("booking_url"),
+        InlinePanel("sessions", heading="Sessions"),
+    ]
+    search_fields = [*ContentPage.search_fields, index.SearchField("description")]
+
+    parent_page_types = ["pages.TrainingPage"]
+    subpage_types = []
+
+    @path("")
+    def course(self, request):
+        # From the page's own sessions, not a query: a preview shows the unsaved ones.
+        now = timezone.now()
+        sessions = sorted(
+            (session for session in self.sessions.all() if session.starts_at > now),
+            key=attrgetter("starts_at"),
+        )
+        if sessions:
+            expire_cached_page_by(request, sessions[0].starts_at)
+        return self.render(
+            request,
+            context_overrides={
+                "sessions": sessions,
+                "booking_system": TrainingPage.objects.ancestor_of(self)
+                .values_list("booking_system", flat=True)
+                .first(),
+            },
+        )
+
+    @path("sessions/<int:session_id>/calendar/", name="session_calendar")
+    def session_calendar(self, request, session_id):
+        sessions = self.sessions.filter(pk=session_id).select_related("course")
+        if not sessions:
+            raise Http404
+        return calendar_response(sessions, request, f"{self.slug}-{session_id}.ics", self.title)
+
+
+class CourseSessionQuerySet(models.QuerySet):
+    def upcoming(self):
+        """Sessions that have not started: a started session drops out of listings."""
+        return self.filter(starts_at__gt=timezone.now()).order_by("starts_at", "pk")
+
+
+class CourseSession(Orderable):
+    """One date of a course: when and where it runs, and how many places it has."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    venue = models.CharField(
+        max_length=255, blank=True, help_text="The address, or leave empty for an online session."
+    )
+    online = models.BooleanField(
+        default=False, help_text="Held online: the booking confirmation gives the joining link."
+    )
+    capacity = models.PositiveIntegerField(
+        "places", null=True, blank=True, help_text="How many can attend, where known."
+    )
+
+    objects = CourseSessionQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("starts_at"),
+        FieldPanel("ends_at"),
+        FieldPanel("venue"),
+        FieldPanel("online"),
+        FieldPanel("capacity"),
+    ]
+
+    class Meta(Orderable.Meta):
+        ordering = ["starts_at", "pk"]
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "A session must end after it starts."
+        if not self.venue and not self.online:
+            errors["venue"] = "Give the venue, or tick Online."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def where(self):
+        if self.online and self.venue:
+            return f"{self.venue}, or online"
+        return "Online" if self.online else self.venue

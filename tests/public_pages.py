@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 
-from pages.models import ContinuumOfSupportPage
+from pages.models import ContinuumOfSupportPage, TrainingPage
 
 NOT_FOUND_PATH = "/no-such-page/"
 
@@ -28,7 +28,7 @@ def public_paths():
         for entry in page.get_sitemap_urls():
             url = urlsplit(entry["location"])
             paths.append(f"{url.path}?{url.query}" if url.query else url.path)
-    return paths + guide_answer_paths() + OTHER_PUBLIC_PATHS
+    return paths + guide_answer_paths() + training_answer_paths() + OTHER_PUBLIC_PATHS
 
 
 def guide_answer_paths():
@@ -41,4 +41,16 @@ def guide_answer_paths():
         if indicators:
             chosen = "".join(f"&indicator={id}" for id in (indicators[0], indicators[-1]))
             paths.append(f"{page.get_url()}?age=under-5{chosen}")
+    return paths
+
+
+def training_answer_paths():
+    """Each training page filtered and answering "What training do I need?" for its first
+    audience, which the sitemap does not list."""
+    paths = []
+    for page in TrainingPage.objects.live().public().order_by("path"):
+        audience = page.audiences.first()
+        if audience:
+            paths.append(f"{page.get_url()}?role={audience.pk}&audience={audience.pk}")
+            paths.append(f"{page.get_url()}?level={audience.expected_level}")
     return paths

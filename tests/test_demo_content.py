@@ -29,6 +29,16 @@ EXPECTED_TREE = {
     "/home/whats-new/": "WhatsNewPage",
     "/home/accessibility-statement/": "GuidancePage",
     "/home/child-lives-in-another-area/": "OtherAreasPage",
+    "/home/people-working-with-children/training-and-events/": "TrainingPage",
+    **{
+        f"/home/people-working-with-children/training-and-events/{course}/": "CoursePage"
+        for course in (
+            "working-together-to-safeguard-children",
+            "neglect-and-the-graded-care-profile",
+            "safeguarding-for-health-staff-level-3",
+            "introduction-to-safeguarding-for-volunteers",
+        )
+    },
 }
 
 

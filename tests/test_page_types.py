@@ -5,12 +5,14 @@ from wagtail.models import Page
 
 from pages.models import (
     ContinuumOfSupportPage,
+    CoursePage,
     GuidancePage,
     HomePage,
     LocalGuidancePage,
     OtherAreasPage,
     ProceduresPage,
     SectionPage,
+    TrainingPage,
     WhatsNewPage,
 )
 
@@ -93,6 +95,7 @@ def test_page_types_only_go_where_they_make_sense():
         WhatsNewPage,
         OtherAreasPage,
         ContinuumOfSupportPage,
+        TrainingPage,
     }
     assert OtherAreasPage.allowed_subpage_models() == []
     assert OtherAreasPage.max_count == 1
@@ -100,5 +103,8 @@ def test_page_types_only_go_where_they_make_sense():
     assert LocalGuidancePage.allowed_subpage_models() == []
     assert ProceduresPage.allowed_subpage_models() == []
     assert ContinuumOfSupportPage.allowed_subpage_models() == []
+    assert TrainingPage.allowed_subpage_models() == [CoursePage]
+    assert CoursePage.allowed_parent_page_models() == [TrainingPage]
+    assert CoursePage.allowed_subpage_models() == []
     assert set(SectionPage.allowed_parent_page_models()) == {HomePage, SectionPage}
     assert GuidancePage.allowed_subpage_models() == []

@@ -1,9 +1,12 @@
 """Public pages render in a bounded number of queries, however big the site grows."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from documents.models import ProtocolDocument
-from pages.models import GuidancePage
+from pages.models import CoursePage, CourseSession, GuidancePage, TrainingPage
 from procedures.models import ConsortiumPartnership, ProcedureChapter, ProcedureLink
 from tests.query_counts import QUERY_BUDGET, count_queries
 
@@ -17,6 +20,10 @@ PUBLIC_URLS = [
     "/people-working-with-children/local-protocols-and-guidance/",
     "/people-working-with-children/southwest-child-protection-procedures/",
     "/people-working-with-children/continuum-of-support/",
+    "/people-working-with-children/training-and-events/",
+    "/people-working-with-children/training-and-events/?audience=1&level=multi-agency&role=2",
+    "/people-working-with-children/training-and-events/calendar/",
+    "/people-working-with-children/training-and-events/working-together-to-safeguard-children/",
     "/concerned-about-a-child/",
     "/accessibility-statement/",
     "/child-lives-in-another-area/",
@@ -92,3 +99,38 @@ def test_procedure_links_cost_the_same_however_many_there_are(client):
     assert "Procedure 24" in html and "Partnership 9" in html
     assert after == before
     assert max(after.values()) <= QUERY_BUDGET
+
+
+def test_training_costs_the_same_however_many_courses_and_sessions(client):
+    training = TrainingPage.objects.get()
+    audiences = list(training.audiences.all())
+    role = audiences[0]
+    urls = [
+        training.url,
+        f"{training.url}?role={role.pk}",
+        f"{training.url}calendar/",
+    ]
+    before = {url: count_queries(client, url) for url in urls}
+    starts = timezone.now() + datetime.timedelta(days=3)
+    for number in range(8):
+        course = CoursePage(
+            title=f"Course {number}",
+            search_description="A course.",
+            level=role.expected_level,
+            length="2 hours",
+            description="<p>A course.</p>",
+        )
+        course.audiences = audiences[: number % 4 + 1]
+        course.sessions = [
+            CourseSession(
+                starts_at=starts + datetime.timedelta(days=day),
+                ends_at=starts + datetime.timedelta(days=day, hours=2),
+                online=True,
+            )
+            for day in range(3)
+        ]
+        training.add_child(instance=course)
+        course.save_revision().publish()
+    after = {url: count_queries(client, url) for url in urls}
+    assert "Course 7" in client.get(f"{training.url}?role={role.pk}").content.decode()
+    assert after == before

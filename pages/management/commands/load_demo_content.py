@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from documents.models import ProtocolDocument
@@ -20,6 +21,8 @@ from documents.sample_files import make_docx, make_pdf
 from documents.uploads import check_contents, safe_file_name
 from pages.models import (
     ContinuumOfSupportPage,
+    CoursePage,
+    CourseSession,
     FeaturedSection,
     GuidancePage,
     HomePage,
@@ -27,6 +30,8 @@ from pages.models import (
     OtherAreasPage,
     ProceduresPage,
     SectionPage,
+    TrainingAudience,
+    TrainingPage,
     WhatsNewPage,
 )
 from procedures.models import (
@@ -47,6 +52,8 @@ PAGE_TYPES = {
     "WhatsNewPage": WhatsNewPage,
     "OtherAreasPage": OtherAreasPage,
     "ContinuumOfSupportPage": ContinuumOfSupportPage,
+    "TrainingPage": TrainingPage,
+    "CoursePage": CoursePage,
 }
 PAGE_REFERENCE = re.compile(r"^page:(.*)$")
 PROCEDURE_LINK_REFERENCE = re.compile(r"^procedure-link:(.*)$")
@@ -111,6 +118,10 @@ class Command(BaseCommand):
                 search_description=page_content["summary"],
                 show_in_menus=page_content["show_in_menus"],
             )
+            if model is CoursePage:
+                # Required, so needed before the page is first saved.
+                for field in ("level", "length", "description", "booking_url"):
+                    setattr(page, field, page_content[field])
             parent.add_child(instance=page)
             created.append((page, page_content))
 
@@ -135,6 +146,13 @@ class Command(BaseCommand):
                     setattr(page, date_field, datetime.date.fromisoformat(page_content[date_field]))
             if "local_guidance_page" in page_content:
                 page.local_guidance_page_id = self.resolve(page_content["local_guidance_page"])
+            if page_content["type"] == "TrainingPage":
+                page.booking_system = page_content["booking_system"]
+                page.audiences = [
+                    TrainingAudience(**values) for values in page_content["audiences"]
+                ]
+            if page_content["type"] == "CoursePage":
+                set_course(page, page_content)
             set_review_dates(page, page_content["review"])
             page.save_revision().publish()
         return created
@@ -302,3 +320,28 @@ def set_review_dates(page, review):
     page.review_interval_months = review["review_interval_months"]
     for field in ("owner_team", "owner_name", "owner_email"):
         setattr(page, field, review[field])
+
+
+def set_course(page, values):
+    """A demo course, its audiences chosen by name from the training page above it, and
+    its sessions dated from today so that they are still to come when the demo is new."""
+    page.audiences = list(TrainingAudience.objects.filter(name__in=values["audiences"]))
+    today = timezone.localdate()
+    page.sessions = [
+        CourseSession(
+            starts_at=local_time(
+                today + datetime.timedelta(days=session["in_days"]), session["starts"]
+            ),
+            ends_at=local_time(
+                today + datetime.timedelta(days=session["in_days"]), session["ends"]
+            ),
+            venue=session["venue"],
+            online=session["online"],
+            capacity=session["capacity"],
+        )
+        for session in values["sessions"]
+    ]
+
+
+def local_time(day, time):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.fromisoformat(time)))
