@@ -22,6 +22,7 @@ from tests.admin_reports import report_rows
 from tests.conftest import page_at
 from tests.editorial import REVIEWERS, logged_in, staff_member
 from tests.factories import create_document
+from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -373,3 +374,18 @@ def test_readers_words_are_deleted_after_the_retention_period(owned_page, settin
     recent.refresh_from_db()
     assert (old.details, old.reason, old.is_open) == ("", ReportReason.WRONG, True)
     assert recent.details == DETAILS
+
+
+def test_the_form_and_the_listing_keep_to_the_query_budget(client, owned_page, document):
+    assert count_queries(client, f"{FORM_URL}?page={owned_page.pk}") <= QUERY_BUDGET
+    assert count_queries(client, f"{FORM_URL}?document={document.pk}") <= QUERY_BUDGET
+
+    reviewer = logged_in(staff_member("rita", REVIEWERS))
+    for _ in range(3):
+        report(owned_page)
+        report(document)
+    few = count_queries(reviewer, "/admin/reader-reports/")
+    for _ in range(20):
+        report(owned_page)
+        report(document)
+    assert count_queries(reviewer, "/admin/reader-reports/") == few <= QUERY_BUDGET
