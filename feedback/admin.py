@@ -142,6 +142,8 @@ class ReaderReportViewSet(ModelViewSet):
     # The add and edit views exist, but the permission policy lets nobody use them.
     form_fields = []
     inspect_view_fields = [
+        "page",
+        "document",
         "reason",
         "details",
         "received_at",

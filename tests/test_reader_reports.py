@@ -323,6 +323,9 @@ def test_staff_list_reports_with_their_page_and_mark_them_dealt_with(owned_page,
     mark_url = reverse("reader_reports:dealt_with", args=[page_report.pk])
     assert mark_url in listing.content.decode()
 
+    inspect = client.get(reverse("reader_reports:inspect", args=[page_report.pk])).content.decode()
+    assert owned_page.title in inspect and DETAILS in inspect
+
     confirm = client.get(mark_url)
     assert DETAILS in confirm.content.decode()
     response = client.post(mark_url)
