@@ -7,7 +7,9 @@ import datetime
 import io
 import logging
 import re
+import time
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -54,8 +56,6 @@ def token_in(response):
 
 def later(seconds=10):
     """Sends the form as if the reader had taken `seconds` to fill it in."""
-    import time
-
     now = time.time()
     return mock.patch("feedback.forms.time.time", return_value=now + seconds)
 
@@ -67,7 +67,7 @@ def send(client, query, token=None, *, after=10, **fields):
     data = {"reason": ReportReason.WRONG, "details": DETAILS, "website": "", **fields}
     data["token"] = token or token_in(shown)
     with later(after):
-        return client.post(f"{FORM_URL}?{'&'.join(f'{k}={v}' for k, v in query.items())}", data)
+        return client.post(f"{FORM_URL}?{urlencode(query)}", data)
 
 
 def test_every_page_links_to_the_form_without_a_cookie(client, guidance_page, home):
@@ -229,7 +229,7 @@ def test_private_draft_and_missing_content_cannot_be_reported(client, guidance_p
         assert client.get(FORM_URL, query).status_code == 404
         assert (
             client.post(
-                FORM_URL + "?" + "&".join(f"{k}={v}" for k, v in query.items()),
+                f"{FORM_URL}?{urlencode(query)}",
                 {"reason": ReportReason.WRONG},
             ).status_code
             == 404
