@@ -84,17 +84,19 @@ def report_problem(request):
     data = request.POST if request.method == "POST" else None
     form = ReportProblemForm(data, subject_key=subject.key)
     status = 200
-    if request.method == "POST" and (form.is_trapped or form.is_valid()):
+    sent_url = f"{reverse('feedback:sent')}?{subject.query_string}"
+    if form.is_trapped:
+        # A robot that filled in the trap is thanked like anyone: it learns nothing.
+        return redirect(sent_url)
+    if form.is_valid():
         if allow_report_from(request):
-            # A robot that filled in the trap is thanked like anyone: it learns nothing.
-            if not form.is_trapped:
-                ReaderReport.objects.create(
-                    page=subject.page,
-                    document=subject.document,
-                    reason=form.cleaned_data["reason"],
-                    details=form.cleaned_data["details"].strip(),
-                )
-            return redirect(f"{reverse('feedback:sent')}?{subject.query_string}")
+            ReaderReport.objects.create(
+                page=subject.page,
+                document=subject.document,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"].strip(),
+            )
+            return redirect(sent_url)
         form.add_error(
             None,
             "You have sent a lot of reports in the last hour, so we cannot take this one yet. "

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache.backends.dummy import DummyCache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -170,9 +171,13 @@ def test_a_stale_forged_or_misdirected_token_is_refused(client, guidance_page, d
     assert not ReaderReport.objects.exists()
 
 
-def test_a_filled_in_trap_is_thanked_but_not_stored(client, guidance_page):
+def test_a_filled_in_trap_is_thanked_but_not_stored(client, guidance_page, settings):
     response = send(client, {"page": guidance_page.pk}, website="https://spam.example")
     assert response.status_code == 302
+    # However often, and however quickly: a robot learns nothing from the answer.
+    settings.FEEDBACK_THROTTLE_COUNT = 0
+    again = send(client, {"page": guidance_page.pk}, after=0, website="https://spam.example")
+    assert again.status_code == 302
     assert not ReaderReport.objects.exists()
 
 
@@ -392,3 +397,12 @@ def test_the_form_and_the_listing_keep_to_the_query_budget(client, owned_page, d
         report(owned_page)
         report(document)
     assert count_queries(reviewer, "/admin/reader-reports/") == few <= QUERY_BUDGET
+
+
+def test_reports_still_arrive_when_the_cache_is_unreachable(client, guidance_page, settings):
+    settings.FEEDBACK_THROTTLE_COUNT = 1
+    # What the Redis cache falls back to while Redis is down: it stores nothing.
+    with mock.patch("feedback.throttle.cache", DummyCache("unreachable", {})):
+        for _ in range(2):
+            assert send(client, {"page": guidance_page.pk}).status_code == 302
+    assert ReaderReport.objects.count() == 2
