@@ -81,6 +81,7 @@ class ReviewDatesReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportV
         "owner_email",
         "last_reviewed_on",
         "review_due",
+        "open_reports",
     ]
     export_headings = {
         "title": "Title",
@@ -91,6 +92,7 @@ class ReviewDatesReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportV
         "owner_email": "Owner's email",
         "last_reviewed_on": "Last reviewed",
         "review_due": "Next review due",
+        "open_reports": "Open reader reports",
     }
 
     @cached_property
@@ -107,6 +109,7 @@ class ReviewDatesReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportV
             OwnerColumn("owner_team", label="Owner", sort_key="owner_team"),
             Column("last_reviewed_on", label="Last reviewed", sort_key="last_reviewed_on"),
             Column("review_due", label="Next review due", sort_key="review_due"),
+            Column("open_reports", label="Open reader reports", sort_key="open_reports"),
             MarkReviewedColumn("mark_reviewed", label="Review"),
         ]
 

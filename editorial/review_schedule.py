@@ -25,6 +25,7 @@ from documents.models import (
     ReviewStatus,
     review_status_expression,
 )
+from feedback.models import open_report_count
 from pages.models import ContentPage
 
 
@@ -44,6 +45,7 @@ COLUMNS = [
     "owner_email",
     "last_reviewed_on",
     "review_due",
+    "open_reports",
 ]
 
 
@@ -73,6 +75,7 @@ def schedule_parts(today=None):
         item_id=F("pk"),
         item_type=F("document_type"),
         review_status=review_status_expression(today, retired=Q(status__in=RETIRED_STATUSES)),
+        open_reports=open_report_count("document"),
     )
     # Only published pages: a draft or unpublished page is not read by practitioners.
     pages = [
@@ -81,6 +84,7 @@ def schedule_parts(today=None):
             item_id=F("pk"),
             item_type=Value(model._meta.model_name),
             review_status=review_status_expression(today),
+            open_reports=open_report_count("page"),
         )
         for model in reviewed_page_models()
     ]
@@ -109,6 +113,18 @@ def needing_review(today=None):
     owners are reminded of."""
     parts = [part.filter(review_status__in=ACTION_STATUSES) for part in schedule_parts(today)]
     return [ReviewItem(**row) for row in combine(parts).order_by("review_due", "title", "kind")]
+
+
+def for_owners(today=None):
+    """What owners' reminder digests list: pages and documents overdue or due soon, and
+    those readers have reported a problem with that nobody has dealt with yet."""
+    due = [ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON]
+    parts = [
+        part.filter(Q(review_status__in=due) | Q(open_reports__gt=0))
+        for part in schedule_parts(today)
+    ]
+    rows = combine(parts).order_by(F("review_due").asc(nulls_last=True), "title", "kind")
+    return [ReviewItem(**row) for row in rows]
 
 
 def next_due(count, today=None):
@@ -149,6 +165,7 @@ class ReviewItem:
     owner_email: str
     last_reviewed_on: date | None
     review_due: date | None
+    open_reports: int = 0
 
     @property
     def is_page(self):
@@ -161,6 +178,10 @@ class ReviewItem:
     @property
     def review_status_label(self):
         return ReviewStatus(self.review_status).label
+
+    @property
+    def is_due(self):
+        return self.review_status in (ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON)
 
     @property
     def is_overdue(self):

@@ -4,7 +4,8 @@ from urllib.parse import urlsplit
 
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 
-from pages.models import ContinuumOfSupportPage, TrainingPage
+from documents.models import ProtocolDocument
+from pages.models import ContinuumOfSupportPage, GuidancePage, TrainingPage
 
 NOT_FOUND_PATH = "/no-such-page/"
 
@@ -28,7 +29,13 @@ def public_paths():
         for entry in page.get_sitemap_urls():
             url = urlsplit(entry["location"])
             paths.append(f"{url.path}?{url.query}" if url.query else url.path)
-    return paths + guide_answer_paths() + training_answer_paths() + OTHER_PUBLIC_PATHS
+    return (
+        paths
+        + guide_answer_paths()
+        + training_answer_paths()
+        + report_form_paths()
+        + OTHER_PUBLIC_PATHS
+    )
 
 
 def guide_answer_paths():
@@ -53,4 +60,17 @@ def training_answer_paths():
         if audience:
             paths.append(f"{page.get_url()}?role={audience.pk}&audience={audience.pk}")
             paths.append(f"{page.get_url()}?level={audience.expected_level}")
+    return paths
+
+
+def report_form_paths():
+    """ "Report a problem" for a guidance page and for a document, and its thank-you page:
+    the form is the same for every page and document, so one of each stands for them all."""
+    paths = []
+    page = GuidancePage.objects.live().public().order_by("path").first()
+    if page is not None:
+        paths += [f"/feedback/?page={page.pk}", f"/feedback/sent/?page={page.pk}"]
+    document = ProtocolDocument.objects.in_use().order_by("pk").first()
+    if document is not None:
+        paths.append(f"/feedback/?document={document.pk}")
     return paths

@@ -107,6 +107,8 @@ def test_reviewers_group_has_only_what_reviewing_needs():
         ("wagtailadmin", "access_admin"),
         ("documents", "review_document"),
         ("procedures", "view_procedure_checks"),
+        ("feedback", "view_readerreport"),
+        ("feedback", "deal_with_readerreport"),
     }
     assert list(
         GroupCollectionPermission.objects.filter(group=reviewers).values_list(

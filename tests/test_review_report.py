@@ -101,9 +101,10 @@ def test_report_shows_each_documents_review_facts(reviewer_client, edge_document
         f"{TEAM} Olive Owner olive@example.org",
         shown(TODAY - 700 * DAY),
         shown(TODAY - DAY),
+        "0",
         "Mark as reviewed Due yesterday",
     ]
-    assert rows["No review date"][3:] == [TEAM, "", "", "Mark as reviewed No review date"]
+    assert rows["No review date"][3:] == [TEAM, "", "", "0", "Mark as reviewed No review date"]
 
 
 def test_statuses_at_the_edges(reviewer_client, edge_documents):
@@ -253,16 +254,20 @@ def test_titles_link_to_the_edit_page_only_for_people_who_can_edit(
     assert f'href="{edit_url}"' in client.get(REPORT_URL, {"owner": TEAM}).content.decode()
 
 
-def as_html_cells(title, status, document_type, team, name, email, last_reviewed, due):
+def as_html_cells(title, status, document_type, team, name, email, last_reviewed, due, reports):
     owner = " ".join(part for part in (team, name, email) if part) or "No owner"
-    return [title, status, document_type, owner, shown(last_reviewed), shown(due)]
+    return [title, status, document_type, owner, shown(last_reviewed), shown(due), str(reports)]
 
 
 def csv_rows(response):
     assert response["Content-Type"] == "text/csv"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     return rows[0], [
-        [*row[:6], *(datetime.date.fromisoformat(value) if value else None for value in row[6:])]
+        [
+            *row[:6],
+            *(datetime.date.fromisoformat(value) if value else None for value in row[6:8]),
+            int(row[8]),
+        ]
         for row in rows[1:]
     ]
 
@@ -282,6 +287,7 @@ HEADINGS = [
     "Owner's email",
     "Last reviewed",
     "Next review due",
+    "Open reader reports",
 ]
 
 
@@ -290,7 +296,7 @@ HEADINGS = [
     [{"owner": TEAM}, {"owner": TEAM, "review_status": ReviewStatus.DUE_SOON}],
 )
 def test_exports_have_the_same_rows_as_the_page(reviewer_client, edge_documents, params):
-    on_page = [row[:6] for row in report_rows(reviewer_client.get(REPORT_URL, params))]
+    on_page = [row[:7] for row in report_rows(reviewer_client.get(REPORT_URL, params))]
 
     headings, rows = csv_rows(reviewer_client.get(REPORT_URL, {**params, "export": "csv"}))
     assert headings == HEADINGS
@@ -312,9 +318,10 @@ def test_exports_keep_dates_as_dates(reviewer_client, edge_documents):
         "olive@example.org",
         TODAY - 700 * DAY,
         TODAY - DAY,
+        0,
     ]
     _, rows = csv_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM, "export": "csv"}))
-    assert rows[0][6:] == [TODAY - 700 * DAY, TODAY - DAY]
+    assert rows[0][6:] == [TODAY - 700 * DAY, TODAY - DAY, 0]
 
 
 def test_exports_include_every_document_not_just_the_first_page(reviewer_client):

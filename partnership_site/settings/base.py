@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "sitewide",
     "search",
     "editorial",
+    "feedback",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -281,6 +282,15 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "documents.forms.ProtocolDocumentForm"
 DOCUMENT_REVIEW_INTERVAL_MONTHS = env_int("DOCUMENT_REVIEW_INTERVAL_MONTHS", 24)
 DOCUMENT_REVIEW_DUE_SOON_DAYS = env_int("DOCUMENT_REVIEW_DUE_SOON_DAYS", 90)
 PAGE_REVIEW_INTERVAL_MONTHS = env_int("PAGE_REVIEW_INTERVAL_MONTHS", 12)
+
+# "Report a problem with this page": readers' free text is deleted this many days after it
+# arrives; each address (an IPv6 /64) may send FEEDBACK_THROTTLE_COUNT reports an hour; a
+# form sent sooner than FEEDBACK_MIN_FILL_SECONDS after it was shown is a robot's.
+FEEDBACK_RETENTION_DAYS = env_int("FEEDBACK_RETENTION_DAYS", 90)
+FEEDBACK_THROTTLE_COUNT = env_int("FEEDBACK_THROTTLE_COUNT", 5)
+FEEDBACK_THROTTLE_SECONDS = 3600
+FEEDBACK_MIN_FILL_SECONDS = 3
+FEEDBACK_FORM_MAX_AGE_SECONDS = 4 * 3600
 
 # External link checks (the check_links command, run nightly): seconds to wait for each
 # answer, connections open at once in all and to one host, and further tries, each after a

@@ -1,5 +1,5 @@
 """Emails each owner one digest of their pages and documents that are overdue or due soon
-for review.
+for review, or that readers have reported a problem with (open reader reports).
 
 Run daily from cron. Owners get the emails; whoever reads the cron output sees the pages
 and documents that nobody will be reminded about because they have no owner's email.
@@ -19,17 +19,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from documents.models import ReviewReminder
-from editorial.review_schedule import needing_review
+from editorial.review_schedule import for_owners
 
 
 class Command(BaseCommand):
-    help = "Email each owner a digest of their pages and documents overdue or due soon for review."
+    help = (
+        "Email each owner a digest of their pages and documents overdue or due soon for "
+        "review, or with open reports from readers."
+    )
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         by_owner = defaultdict(list)
         unassigned = []
-        for item in needing_review(today):
+        for item in for_owners(today):
             if item.owner_email:
                 # One digest per person, however their address was typed.
                 by_owner[item.owner_email.lower()].append(item)
@@ -45,10 +48,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"Already reminded {owner_email} today.")
 
         for item in unassigned:
-            due = date_format(item.review_due, "j F Y")
+            states = []
+            if item.is_due:
+                due = date_format(item.review_due, "j F Y")
+                states.append(f"{item.review_status_label}, due {due}")
+            if item.open_reports:
+                states.append(reports_label(item.open_reports))
             self.stdout.write(
                 f"Unassigned (no owner's email): {item.title} ({item.type_label}): "
-                f"{item.review_status_label}, due {due}."
+                f"{'; '.join(states)}."
             )
 
         self.stdout.write(
@@ -73,6 +81,9 @@ class Command(BaseCommand):
                     {
                         "lines": [digest_line(item) for item in items],
                         "report_url": admin_url(reverse("review_dates:report")),
+                        "reader_reports_url": admin_url(reverse("reader_reports:index"))
+                        + "?status=open",
+                        "has_reader_reports": any(item.open_reports for item in items),
                         "site_name": settings.WAGTAIL_SITE_NAME,
                     },
                 ),
@@ -84,16 +95,36 @@ class Command(BaseCommand):
 
 def digest_subject(items):
     overdue = sum(item.is_overdue for item in items)
-    return f"Due for review: {overdue} overdue, {len(items) - overdue} due soon"
+    due_soon = sum(item.is_due for item in items) - overdue
+    subject = f"Due for review: {overdue} overdue, {due_soon} due soon"
+    reports = sum(item.open_reports for item in items)
+    if reports:
+        subject += f"; {reports} report{'s' if reports != 1 else ''} from readers"
+    return subject
+
+
+def reports_label(count):
+    return f"{count} open report{'s' if count != 1 else ''} from readers"
+
+
+def item_states(item):
+    """Why the item is in the digest: its review status and due date, its open reports."""
+    states = []
+    if item.is_due:
+        was = "was " if item.is_overdue else ""
+        states.append(
+            f"{item.review_status_label}: review {was}due {date_format(item.review_due, 'j F Y')}"
+        )
+    if item.open_reports:
+        states.append(reports_label(item.open_reports))
+    return states
 
 
 def digest_line(item):
     return {
         "title": item.title,
         "type": item.type_label,
-        "status": item.review_status_label,
-        "overdue": item.is_overdue,
-        "due": date_format(item.review_due, "j F Y"),
+        "states": item_states(item),
         "url": admin_url(item.edit_url),
     }
 
