@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("briefings/", include("learning.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", sitewide_views.robots_txt, name="robots_txt"),
     path("media/images/<path:path>", media.rendition, name="rendition"),

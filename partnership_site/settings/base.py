@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "sitewide",
     "search",
     "editorial",
+    "learning",
     "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
