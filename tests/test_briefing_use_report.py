@@ -30,8 +30,8 @@ def uses(section):
         )
         section.add_child(instance=briefing)
         briefings.append(briefing)
-    health = Agency.objects.create(name="Health")
-    police = Agency.objects.create(name="Police")
+    health = Agency.objects.get_or_create(name="Health")[0]
+    police = Agency.objects.get_or_create(name="Police")[0]
     for briefing, agency, participants in [
         (briefings[0], health, 8),
         (briefings[0], health, 5),

@@ -13,7 +13,7 @@ from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
 
-LIBRARY = "/people-working-with-children/case-reviews/"
+LIBRARY = "/people-working-with-children/review-library/"
 
 
 def briefing_parts(**changes):
@@ -25,17 +25,18 @@ def briefing_parts(**changes):
 
 @pytest.fixture
 def taxonomy():
-    neglect = LearningTheme.objects.create(name="Neglect")
-    curiosity = LearningTheme.objects.create(name="Professional curiosity")
-    health = Agency.objects.create(name="Health")
-    police = Agency.objects.create(name="Police")
+    # The demo content has these already.
+    neglect, _ = LearningTheme.objects.get_or_create(name="Neglect")
+    curiosity, _ = LearningTheme.objects.get_or_create(name="Professional curiosity")
+    health, _ = Agency.objects.get_or_create(name="Health")
+    police, _ = Agency.objects.get_or_create(name="Police")
     return neglect, curiosity, health, police
 
 
 @pytest.fixture
 def library(section):
     library = CaseReviewLibraryPage(
-        title="Case reviews", slug="case-reviews", search_description="What reviews taught us."
+        title="Review library", slug="review-library", search_description="What reviews taught us."
     )
     section.add_child(instance=library)
     return library

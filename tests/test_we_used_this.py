@@ -32,7 +32,7 @@ def briefing(section):
 
 @pytest.fixture
 def agency():
-    return Agency.objects.create(name="Health")
+    return Agency.objects.get_or_create(name="Health")[0]
 
 
 def form_url(briefing):
