@@ -2,9 +2,11 @@
 
 from urllib.parse import urlsplit
 
+from django.urls import reverse
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 
-from pages.models import ContinuumOfSupportPage
+from learning.models import Agency, LearningTheme
+from pages.models import CaseReviewLibraryPage, ContinuumOfSupportPage, SevenMinuteBriefingPage
 
 NOT_FOUND_PATH = "/no-such-page/"
 
@@ -28,7 +30,7 @@ def public_paths():
         for entry in page.get_sitemap_urls():
             url = urlsplit(entry["location"])
             paths.append(f"{url.path}?{url.query}" if url.query else url.path)
-    return paths + guide_answer_paths() + OTHER_PUBLIC_PATHS
+    return paths + guide_answer_paths() + case_review_paths() + OTHER_PUBLIC_PATHS
 
 
 def guide_answer_paths():
@@ -41,4 +43,19 @@ def guide_answer_paths():
         if indicators:
             chosen = "".join(f"&indicator={id}" for id in (indicators[0], indicators[-1]))
             paths.append(f"{page.get_url()}?age=under-5{chosen}")
+    return paths
+
+
+def case_review_paths():
+    """Each case review library filtered by its first theme and agency and an age group,
+    and each 7-minute briefing's "We used this" form: the sitemap lists neither."""
+    theme = LearningTheme.objects.live().first()
+    agency = Agency.objects.live().first()
+    paths = [
+        f"{library.get_url()}?theme={theme.pk}&age=12-plus&agency={agency.pk}"
+        for library in CaseReviewLibraryPage.objects.live().public().order_by("path")
+        if theme and agency
+    ]
+    for briefing in SevenMinuteBriefingPage.objects.live().public().order_by("path"):
+        paths.append(reverse("learning:we_used_this", args=[briefing.pk]))
     return paths
