@@ -170,6 +170,7 @@ class HomePage(BasePage):
         "pages.WhatsNewPage",
         "pages.OtherAreasPage",
         "pages.ContinuumOfSupportPage",
+        "pages.CaseReviewLibraryPage",
     ]
 
     def route(self, request, path_components):
@@ -792,7 +793,7 @@ class SevenMinuteBriefingPage(ContentPage):
     ]
     search_fields = [*ContentPage.search_fields, *(index.SearchField(part) for part in PARTS)]
 
-    parent_page_types = ["pages.CaseReviewLibraryPage", "pages.SectionPage"]
+    parent_page_types = ["pages.CaseReviewLibraryPage"]
     subpage_types = []
 
     def parts(self):

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from learning.models import Agency, BriefingUse
-from pages.models import SevenMinuteBriefingPage
+from pages.models import CaseReviewLibraryPage, SevenMinuteBriefingPage
 from tests.admin_reports import report_rows
 from tests.editorial import logged_in, staff_member
 
@@ -20,7 +20,7 @@ URL = "/admin/reports/briefings-used/"
 
 
 @pytest.fixture
-def uses(section):
+def uses(db):
     briefings = []
     for title in ("Seeing the child", "Hidden men"):
         briefing = SevenMinuteBriefingPage(
@@ -28,7 +28,7 @@ def uses(section):
             search_description="Learning.",
             **dict.fromkeys(SevenMinuteBriefingPage.PARTS, "<p>Text.</p>"),
         )
-        section.add_child(instance=briefing)
+        CaseReviewLibraryPage.objects.get().add_child(instance=briefing)
         briefings.append(briefing)
     health = Agency.objects.get_or_create(name="Health")[0]
     police = Agency.objects.get_or_create(name="Police")[0]

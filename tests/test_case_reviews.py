@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from wagtail.models import Collection, CollectionViewRestriction
 
 from learning.models import Agency, LearningTheme
 from pages.models import CaseReviewLibraryPage, CaseReviewPage, SevenMinuteBriefingPage
@@ -194,3 +195,20 @@ def test_library_stays_within_the_query_budget_as_reviews_grow(client, library, 
     after = {q: count_queries(client, LIBRARY + q) for q in ("", query)}
     assert after == before
     assert max(after.values()) <= QUERY_BUDGET
+
+
+def test_a_private_or_withdrawn_report_is_not_linked(client, library):
+    private = Collection.get_first_root_node().add_child(name="Staff only")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    add_review(
+        library, "Child P", report=create_document(title="Walrus report", collection=private)
+    )
+    add_review(
+        library, "Child W", report=create_document(title="Walrus withdrawn", status="withdrawn")
+    )
+    for path in (LIBRARY, LIBRARY + "child-p/", LIBRARY + "child-w/"):
+        html = client.get(path).content.decode()
+        assert "Walrus" not in html
+        assert "/documents/" not in html

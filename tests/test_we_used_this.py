@@ -14,19 +14,19 @@ from django.urls import reverse
 from learning import forms as learning_forms
 from learning.models import Agency, BriefingUse
 from learning.views import POSTS_PER_HOUR
-from pages.models import SevenMinuteBriefingPage
+from pages.models import CaseReviewLibraryPage, SevenMinuteBriefingPage
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def briefing(section):
+def briefing(db):
     briefing = SevenMinuteBriefingPage(
         title="Seeing the child",
         search_description="Learning from Child A.",
         **dict.fromkeys(SevenMinuteBriefingPage.PARTS, "<p>Text.</p>"),
     )
-    section.add_child(instance=briefing)
+    CaseReviewLibraryPage.objects.get().add_child(instance=briefing)
     return briefing
 
 
