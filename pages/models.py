@@ -619,7 +619,8 @@ NSPCC_REPOSITORY_URL = "https://learning.nspcc.org.uk/case-reviews/national-case
 class CaseReviewLibraryPage(ContentPage):
     """The partnership's case reviews, newest first, for practitioners to filter by theme,
     the child's age group and the agencies involved. Each review (CaseReviewPage) and each
-    7-minute briefing is a page below it, so both go through the page approval workflow. The filters are a plain GET form: the page is cached like any other."""
+    7-minute briefing is a page below it, so both go through the page approval workflow.
+    The filters are a plain GET form: the page is cached like any other."""
 
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
 

@@ -106,6 +106,7 @@ def test_reviewers_group_has_only_what_reviewing_needs():
         ("wagtailadmin", "access_admin"),
         ("documents", "review_document"),
         ("procedures", "view_procedure_checks"),
+        ("learning", "view_briefing_use_report"),
     }
     assert list(
         GroupCollectionPermission.objects.filter(group=reviewers).values_list(
