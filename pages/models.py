@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,8 +19,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
 from wagtail.search import index
 
-from documents.models import ProtocolDocument, RecordedReview, ReviewSchedule
+from documents.models import RETIRED_STATUSES, ProtocolDocument, RecordedReview, ReviewSchedule
+from documents.privacy import collections_hidden_from
 from documents.references import UsageCountedListing
+from learning.models import Agency, LearningTheme
 from procedures.models import ConsortiumPartnership, ProcedureLink
 from sitewide.http_caching import expire_cached_page_by
 from sitewide.models import PartnershipSettings
@@ -181,6 +184,7 @@ class HomePage(BasePage):
         "pages.OtherAreasPage",
         "pages.ContinuumOfSupportPage",
         "pages.TrainingPage",
+        "pages.CaseReviewLibraryPage",
     ]
 
     def route(self, request, path_components):
@@ -283,6 +287,7 @@ class SectionPage(ContentPage):
         "pages.OtherAreasPage",
         "pages.ContinuumOfSupportPage",
         "pages.TrainingPage",
+        "pages.CaseReviewLibraryPage",
     ]
 
     def listed_pages(self, request):
@@ -890,3 +895,211 @@ class CourseSession(Orderable):
         if self.online and self.venue:
             return f"{self.venue}, or online"
         return "Online" if self.online else self.venue
+
+
+class CaseReviewType(models.TextChoices):
+    CSPR = "cspr", "Child Safeguarding Practice Review"
+    RAPID = "rapid", "Rapid review"
+    LOCAL = "local", "Other local review"
+
+
+NSPCC_REPOSITORY_URL = "https://learning.nspcc.org.uk/case-reviews/national-case-review-repository"
+
+
+class CaseReviewLibraryPage(ContentPage):
+    """The partnership's case reviews, newest first, for practitioners to filter by theme,
+    the child's age group and the agencies involved. Each review (CaseReviewPage) and each
+    7-minute briefing is a page below it, so both go through the page approval workflow.
+    The filters are a plain GET form: the page is cached like any other."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+
+    # Every query parameter the page reads: the anonymous page cache keys on these alone.
+    cache_query_parameters = ("theme", "age", "agency")
+
+    content_panels = [*ContentPage.content_panels, FieldPanel("intro")]
+    search_fields = [*ContentPage.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["pages.HomePage", "pages.SectionPage"]
+    subpage_types = ["pages.CaseReviewPage", "pages.SevenMinuteBriefingPage"]
+
+    def reviews(self, request, theme_id=None, age_group="", agency_id=None):
+        """The published reviews below this page that `request` may open, newest first,
+        with their approved themes and agencies, report and briefing in a fixed number of
+        queries."""
+        reviews = visible_pages(CaseReviewPage.objects.child_of(self).live(), request)
+        if theme_id:
+            reviews = reviews.filter(themes=theme_id)
+        if age_group:
+            reviews = reviews.filter(age_group=age_group)
+        if agency_id:
+            reviews = reviews.filter(agencies=agency_id)
+        return (
+            reviews.select_related("report", "briefing")
+            .prefetch_related(
+                Prefetch("themes", queryset=LearningTheme.objects.live()),
+                Prefetch("agencies", queryset=Agency.objects.live()),
+            )
+            .order_by("-published_on", "path")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        themes = list(LearningTheme.objects.live())
+        agencies = list(Agency.objects.live())
+        # A value that is not one of the choices is ignored, not refused: a mangled link
+        # still shows the library.
+        theme = next((t for t in themes if str(t.pk) == request.GET.get("theme")), None)
+        agency = next((a for a in agencies if str(a.pk) == request.GET.get("agency")), None)
+        age_group = request.GET.get("age", "")
+        if age_group not in AgeGroup.values:
+            age_group = ""
+        reviews = list(
+            self.reviews(
+                request,
+                theme_id=theme and theme.pk,
+                age_group=age_group,
+                agency_id=agency and agency.pk,
+            )
+        )
+        hidden_paths = paths_hidden_from(request)
+        hidden_collections = collections_hidden_from(request)
+        for review in reviews:
+            review.shown_report = review.report_shown_to(hidden_collections)
+            review.shown_briefing = review.briefing_shown_to(hidden_paths)
+        context.update(
+            reviews=reviews,
+            themes=themes,
+            agencies=agencies,
+            age_groups=AgeGroup.choices,
+            chosen_theme=theme,
+            chosen_agency=agency,
+            chosen_age_group=age_group,
+            filtered=bool(theme or agency or age_group),
+            repository_url=NSPCC_REPOSITORY_URL,
+        )
+        return context
+
+
+class CaseReviewPage(ContentPage):
+    """One case review the partnership published: a Child Safeguarding Practice Review, a
+    rapid review or another local review, with its report (a protocol document, with its
+    own review dates) and the 7-minute briefing that carries its learning."""
+
+    review_type = models.CharField("type of review", max_length=10, choices=CaseReviewType.choices)
+    published_on = models.DateField("published on")
+    age_group = models.CharField("the child's age group", max_length=10, choices=AgeGroup.choices)
+    themes = ParentalManyToManyField(LearningTheme, related_name="case_reviews", blank=True)
+    agencies = ParentalManyToManyField(
+        Agency, related_name="case_reviews", blank=True, verbose_name="agencies involved"
+    )
+    summary = RichTextField(features=RICH_TEXT_FEATURES)
+    report = models.ForeignKey(
+        ProtocolDocument,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The published report, from the documents library.",
+    )
+    briefing = models.ForeignKey(
+        "pages.SevenMinuteBriefingPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_reviews",
+        help_text="The 7-minute briefing on this review's learning.",
+    )
+
+    content_panels = [
+        *ContentPage.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("review_type"), FieldPanel("published_on"), FieldPanel("age_group")],
+            heading="The review",
+        ),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("agencies", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("summary"),
+        FieldPanel("report"),
+        PageChooserPanel("briefing", "pages.SevenMinuteBriefingPage"),
+    ]
+    search_fields = [*ContentPage.search_fields, index.SearchField("summary")]
+
+    parent_page_types = ["pages.CaseReviewLibraryPage"]
+    subpage_types = []
+
+    def report_shown_to(self, hidden_collections):
+        """The report, unless it is retired or in a collection hidden from the reader."""
+        report = self.report
+        if report is None or report.collection_id in hidden_collections:
+            return None
+        return None if report.status in RETIRED_STATUSES else report
+
+    def briefing_shown_to(self, hidden_paths):
+        briefing = self.briefing
+        if briefing is None or not briefing.live or is_hidden(briefing, hidden_paths):
+            return None
+        return briefing
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            shown_themes=self.themes.live(),
+            shown_agencies=self.agencies.live(),
+            shown_report=self.report_shown_to(collections_hidden_from(request)),
+            shown_briefing=self.briefing_shown_to(paths_hidden_from(request)),
+        )
+        return context
+
+
+class SevenMinuteBriefingPage(ContentPage):
+    """A 7-minute briefing: the learning of one or more case reviews in the seven parts
+    practitioners know, short enough to discuss at a team meeting and printed on one sheet.
+    Teams that discussed it say so on its "We used this" form (learning.views)."""
+
+    background = RichTextField(features=RICH_TEXT_FEATURES)
+    why_it_matters = RichTextField("why it matters", features=RICH_TEXT_FEATURES)
+    information = RichTextField(features=RICH_TEXT_FEATURES)
+    research = RichTextField(features=RICH_TEXT_FEATURES)
+    what_to_do = RichTextField("what you should do", features=RICH_TEXT_FEATURES)
+    reflection_questions = RichTextField("questions for reflection", features=RICH_TEXT_FEATURES)
+    further_reading = RichTextField("further reading", features=RICH_TEXT_FEATURES)
+    themes = ParentalManyToManyField(LearningTheme, related_name="briefings", blank=True)
+
+    PARTS = (
+        "background",
+        "why_it_matters",
+        "information",
+        "research",
+        "what_to_do",
+        "reflection_questions",
+        "further_reading",
+    )
+
+    content_panels = [
+        *ContentPage.content_panels,
+        *(FieldPanel(part) for part in PARTS),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = [*ContentPage.search_fields, *(index.SearchField(part) for part in PARTS)]
+
+    parent_page_types = ["pages.CaseReviewLibraryPage"]
+    subpage_types = []
+
+    def parts(self):
+        """The seven parts in order, as (number, heading, text)."""
+        return [
+            (number, self._meta.get_field(part).verbose_name.capitalize(), getattr(self, part))
+            for number, part in enumerate(self.PARTS, start=1)
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            source_reviews=visible_pages(
+                CaseReviewPage.objects.live().filter(briefing=self).order_by("-published_on"),
+                request,
+            ),
+            shown_themes=self.themes.live(),
+        )
+        return context

@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("feedback/", include("feedback.urls")),
+    path("briefings/", include("learning.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", sitewide_views.robots_txt, name="robots_txt"),
     path("favicon.ico", sitewide_views.favicon, name="favicon"),

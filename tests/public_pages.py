@@ -2,10 +2,18 @@
 
 from urllib.parse import urlsplit
 
+from django.urls import reverse
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 
 from documents.models import ProtocolDocument
-from pages.models import ContinuumOfSupportPage, GuidancePage, TrainingPage
+from learning.models import Agency, LearningTheme
+from pages.models import (
+    CaseReviewLibraryPage,
+    ContinuumOfSupportPage,
+    GuidancePage,
+    SevenMinuteBriefingPage,
+    TrainingPage,
+)
 
 NOT_FOUND_PATH = "/no-such-page/"
 
@@ -34,6 +42,7 @@ def public_paths():
         + guide_answer_paths()
         + training_answer_paths()
         + report_form_paths()
+        + case_review_paths()
         + OTHER_PUBLIC_PATHS
     )
 
@@ -73,4 +82,19 @@ def report_form_paths():
     document = ProtocolDocument.objects.in_use().order_by("pk").first()
     if document is not None:
         paths.append(f"/feedback/?document={document.pk}")
+    return paths
+
+
+def case_review_paths():
+    """Each case review library filtered by its first theme and agency and an age group,
+    and each 7-minute briefing's "We used this" form: the sitemap lists neither."""
+    theme = LearningTheme.objects.live().first()
+    agency = Agency.objects.live().first()
+    paths = [
+        f"{library.get_url()}?theme={theme.pk}&age=12-plus&agency={agency.pk}"
+        for library in CaseReviewLibraryPage.objects.live().public().order_by("path")
+        if theme and agency
+    ]
+    for briefing in SevenMinuteBriefingPage.objects.live().public().order_by("path"):
+        paths.append(reverse("learning:we_used_this", args=[briefing.pk]))
     return paths

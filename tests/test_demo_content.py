@@ -5,7 +5,14 @@ from django.core.management import call_command
 from wagtail.models import Page, Revision, Site
 
 from documents.models import ProtocolDocument, ReviewStatus
-from pages.models import FeaturedSection, HomePage, ProceduresPage
+from learning.models import LearningTheme
+from pages.models import (
+    CaseReviewPage,
+    FeaturedSection,
+    HomePage,
+    ProceduresPage,
+    SevenMinuteBriefingPage,
+)
 from procedures.models import (
     ConsortiumPartnership,
     ProcedureChapter,
@@ -39,6 +46,18 @@ EXPECTED_TREE = {
             "introduction-to-safeguarding-for-volunteers",
         )
     },
+    "/home/people-working-with-children/case-reviews/": "CaseReviewLibraryPage",
+    "/home/people-working-with-children/case-reviews/seven-minute-briefing-hidden-men/": (
+        "SevenMinuteBriefingPage"
+    ),
+    "/home/people-working-with-children/case-reviews/seven-minute-briefing-exploitation/": (
+        "SevenMinuteBriefingPage"
+    ),
+    "/home/people-working-with-children/case-reviews/child-safeguarding-practice-review-sam/": (
+        "CaseReviewPage"
+    ),
+    "/home/people-working-with-children/case-reviews/rapid-review-baby-r/": "CaseReviewPage",
+    "/home/people-working-with-children/case-reviews/local-review-jade/": "CaseReviewPage",
 }
 
 
@@ -113,7 +132,7 @@ def test_documents_carry_the_seeds_titles_and_dates():
     taf = ProtocolDocument.objects.get(title__startswith="Team Around the Family")
     assert (taf.issued_label, f"{taf.dated_event_on:%B %Y}") == ("Published", "March 2021")
     assert ProtocolDocument.objects.get(title="Escalation Process").superseded_by == rpd
-    assert ProtocolDocument.objects.filter(page_count__gt=0).count() == 7
+    assert ProtocolDocument.objects.filter(page_count__gt=0).count() == 9
     assert {d.file_extension for d in ProtocolDocument.objects.all()} == {"pdf", "docx"}
     for document in ProtocolDocument.objects.all():
         with document.open_file() as handle:
@@ -180,3 +199,14 @@ def test_demo_load_gives_front_doors_only_to_partnerships_without_one():
     assert devon.front_door_phone == "01632 960 101"
     assert devon.front_door_opening_hours is not None
     assert ConsortiumPartnership.objects.get(name="Bristol").front_door_phone == "0117 903 6444"
+
+
+def test_case_reviews_are_seeded_with_their_themes_reports_and_briefings():
+    sam = CaseReviewPage.objects.get(slug="child-safeguarding-practice-review-sam")
+    assert sam.live and sam.review_type == "cspr" and sam.age_group == "12-plus"
+    assert "Criminal exploitation" in [theme.name for theme in sam.themes.all()]
+    assert "Police" in [agency.name for agency in sam.agencies.all()]
+    assert sam.report.title == "Child Safeguarding Practice Review: Sam (learning summary)"
+    assert sam.briefing.title == "Children drawn into criminal exploitation"
+    assert SevenMinuteBriefingPage.objects.live().count() == 2
+    assert all(LearningTheme.objects.values_list("live", flat=True))

@@ -49,7 +49,8 @@ def test_withdrawn_and_superseded_documents_are_not_listed(client):
     titles = listed_titles(client.get(LIBRARY).content.decode())
     assert "Linked Professional Guidance" not in titles
     assert "Escalation Process" not in titles
-    assert len(titles) == 6
+    # Six protocols and guides, and the learning summaries of two case reviews.
+    assert len(titles) == 8
 
 
 def test_filter_by_type(client):
@@ -75,7 +76,9 @@ def test_sort_by_title_and_by_date(client):
     by_title = listed_titles(client.get(LIBRARY, {"sort": "title"}).content.decode())
     assert by_title == sorted(by_title)
     by_date = listed_titles(client.get(LIBRARY, {"sort": "newest"}).content.decode())
-    assert by_date[:4] == [
+    assert by_date[:6] == [
+        "Child Safeguarding Practice Review: Sam (learning summary)",
+        "Rapid review: Baby R (learning summary)",
         "Resolving Professional Differences Protocol",
         "Team Around the Family (TAF) one minute guide",
         "Private fostering arrangements: a quick guide",

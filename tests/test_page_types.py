@@ -4,6 +4,8 @@ import pytest
 from wagtail.models import Page
 
 from pages.models import (
+    CaseReviewLibraryPage,
+    CaseReviewPage,
     ContinuumOfSupportPage,
     CoursePage,
     GuidancePage,
@@ -12,6 +14,7 @@ from pages.models import (
     OtherAreasPage,
     ProceduresPage,
     SectionPage,
+    SevenMinuteBriefingPage,
     TrainingPage,
     WhatsNewPage,
 )
@@ -96,7 +99,14 @@ def test_page_types_only_go_where_they_make_sense():
         OtherAreasPage,
         ContinuumOfSupportPage,
         TrainingPage,
+        CaseReviewLibraryPage,
     }
+    assert set(CaseReviewLibraryPage.allowed_subpage_models()) == {
+        CaseReviewPage,
+        SevenMinuteBriefingPage,
+    }
+    assert CaseReviewPage.allowed_parent_page_models() == [CaseReviewLibraryPage]
+    assert SevenMinuteBriefingPage.allowed_parent_page_models() == [CaseReviewLibraryPage]
     assert OtherAreasPage.allowed_subpage_models() == []
     assert OtherAreasPage.max_count == 1
     assert set(SectionPage.allowed_subpage_models()) == set(HomePage.allowed_subpage_models())

@@ -109,6 +109,7 @@ def test_reviewers_group_has_only_what_reviewing_needs():
         ("procedures", "view_procedure_checks"),
         ("feedback", "view_readerreport"),
         ("feedback", "deal_with_readerreport"),
+        ("learning", "view_briefing_use_report"),
     }
     assert list(
         GroupCollectionPermission.objects.filter(group=reviewers).values_list(

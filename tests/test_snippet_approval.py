@@ -11,6 +11,7 @@ from django.urls import reverse
 from wagtail.models import Workflow
 
 from documents.models import ProtocolDocument
+from learning.models import Agency, LearningTheme
 from procedures.models import ConsortiumPartnership, ProcedureChapter, ProcedureLink
 from search.models import PromotedResult
 from tests.editorial import logged_in
@@ -19,7 +20,14 @@ pytestmark = pytest.mark.django_db
 
 PROCEDURES = "/people-working-with-children/southwest-child-protection-procedures/"
 GUIDANCE = "/concerned-about-a-child/"
-APPROVED_SNIPPETS = [ProcedureLink, ProcedureChapter, ConsortiumPartnership, PromotedResult]
+APPROVED_SNIPPETS = [
+    ProcedureLink,
+    ProcedureChapter,
+    ConsortiumPartnership,
+    PromotedResult,
+    LearningTheme,
+    Agency,
+]
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "search",
     "editorial",
     "feedback",
+    "learning",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -19,7 +19,10 @@ from wagtail.models import Page, Site
 from documents.models import ProtocolDocument
 from documents.sample_files import make_docx, make_pdf
 from documents.uploads import check_contents, safe_file_name
+from learning.models import Agency, LearningTheme
 from pages.models import (
+    CaseReviewLibraryPage,
+    CaseReviewPage,
     ContinuumOfSupportPage,
     CoursePage,
     CourseSession,
@@ -30,6 +33,7 @@ from pages.models import (
     OtherAreasPage,
     ProceduresPage,
     SectionPage,
+    SevenMinuteBriefingPage,
     TrainingAudience,
     TrainingPage,
     WhatsNewPage,
@@ -54,6 +58,9 @@ PAGE_TYPES = {
     "ContinuumOfSupportPage": ContinuumOfSupportPage,
     "TrainingPage": TrainingPage,
     "CoursePage": CoursePage,
+    "CaseReviewLibraryPage": CaseReviewLibraryPage,
+    "CaseReviewPage": CaseReviewPage,
+    "SevenMinuteBriefingPage": SevenMinuteBriefingPage,
 }
 PAGE_REFERENCE = re.compile(r"^page:(.*)$")
 PROCEDURE_LINK_REFERENCE = re.compile(r"^procedure-link:(.*)$")
@@ -70,6 +77,7 @@ class Command(BaseCommand):
             # Procedure links name documents, and pages choose procedure links.
             documents_added = self.ensure_documents(content["documents"])
             self.ensure_procedures(content["procedures"])
+            self.ensure_learning(content["learning"])
             created = self.ensure_pages(content["pages"])
             self.ensure_review_dates(content["pages"], created)
             if created:
@@ -122,6 +130,8 @@ class Command(BaseCommand):
                 # Required, so needed before the page is first saved.
                 for field in ("level", "length", "description", "booking_url"):
                     setattr(page, field, page_content[field])
+            # Required fields, and the briefings that reviews link, which come first.
+            self.set_case_review_fields(page, page_content)
             parent.add_child(instance=page)
             created.append((page, page_content))
 
@@ -156,6 +166,35 @@ class Command(BaseCommand):
             set_review_dates(page, page_content["review"])
             page.save_revision().publish()
         return created
+
+    def set_case_review_fields(self, page, page_content):
+        """The fields of case reviews and 7-minute briefings, whose themes, agencies and
+        reports the fixture names."""
+        for part in SevenMinuteBriefingPage.PARTS:
+            if part in page_content:
+                setattr(page, part, self.resolve(page_content[part]))
+        for field in ("review_type", "age_group"):
+            if field in page_content:
+                setattr(page, field, page_content[field])
+        if "published_on" in page_content:
+            page.published_on = datetime.date.fromisoformat(page_content["published_on"])
+        if "review_summary" in page_content:
+            page.summary = self.resolve(page_content["review_summary"])
+        if "report" in page_content:
+            page.report = ProtocolDocument.objects.get(title=page_content["report"])
+        if "briefing" in page_content:
+            page.briefing_id = self.resolve(page_content["briefing"])
+        if "themes" in page_content:
+            page.themes = LearningTheme.objects.filter(name__in=page_content["themes"])
+        if "agencies" in page_content:
+            page.agencies = Agency.objects.filter(name__in=page_content["agencies"])
+
+    def ensure_learning(self, learning):
+        """The themes and agencies case reviews are filtered by, published as an Approver
+        would."""
+        for model, names in ((LearningTheme, learning["themes"]), (Agency, learning["agencies"])):
+            for name in names:
+                model.objects.get_or_create(name=name)
 
     def ensure_review_dates(self, page_contents, created):
         """Give demo pages made before pages had review dates their dates and owners. A page
