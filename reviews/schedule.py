@@ -11,27 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Q, TextChoices, Value
+from django.db.models import Count, F, Value
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import get_page_models
 
-from documents.models import (
+from .models import (
     ACTION_STATUSES,
-    RETIRED_STATUSES,
-    DocumentType,
-    ProtocolDocument,
+    ReviewKind,
     ReviewStatus,
     review_status_expression,
+    reviewed_models,
 )
-from pages.models import ContentPage
-
-
-class ReviewKind(TextChoices):
-    PAGE = "page", "Page"
-    DOCUMENT = "document", "Document"
-
 
 COLUMNS = [
     "kind",
@@ -47,44 +38,23 @@ COLUMNS = [
 ]
 
 
-def reviewed_page_models():
-    return sorted(
-        (model for model in get_page_models() if issubclass(model, ContentPage)),
-        key=lambda model: model._meta.verbose_name,
-    )
-
-
-def page_type_choices():
-    return [
-        (model._meta.model_name, model._meta.verbose_name.capitalize())
-        for model in reviewed_page_models()
-    ]
-
-
 def item_type_choices():
-    return [*DocumentType.choices, *page_type_choices()]
+    return [choice for model in reviewed_models() for choice in model.review_item_type_choices()]
 
 
 def schedule_parts(today=None):
     """One values() query per table, with the same columns in the same order, ready to be
     filtered alike and combined with `combine`."""
-    documents = ProtocolDocument.objects.annotate(
-        kind=Value(ReviewKind.DOCUMENT.value),
-        item_id=F("pk"),
-        item_type=F("document_type"),
-        review_status=review_status_expression(today, retired=Q(status__in=RETIRED_STATUSES)),
-    )
-    # Only published pages: a draft or unpublished page is not read by practitioners.
-    pages = [
-        model.objects.live().annotate(
-            kind=Value(ReviewKind.PAGE.value),
+    parts = [
+        model.scheduled_for_review().annotate(
+            kind=Value(model.review_kind.value),
             item_id=F("pk"),
-            item_type=Value(model._meta.model_name),
-            review_status=review_status_expression(today),
+            item_type=model.review_item_type(),
+            review_status=review_status_expression(today, retired=model.retired_condition()),
         )
-        for model in reviewed_page_models()
+        for model in reviewed_models()
     ]
-    return [queryset.values(*COLUMNS).order_by() for queryset in (documents, *pages)]
+    return [queryset.values(*COLUMNS).order_by() for queryset in parts]
 
 
 def owning_teams():

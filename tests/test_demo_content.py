@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Revision, Site
 
-from documents.models import ProtocolDocument, ReviewStatus
+from documents.models import ProtocolDocument
 from pages.models import FeaturedSection, HomePage, ProceduresPage
 from procedures.models import (
     ConsortiumPartnership,
@@ -12,6 +12,7 @@ from procedures.models import (
     ProcedureLink,
     ProcedureUpdate,
 )
+from reviews.models import ReviewStatus
 from sitewide.models import PartnershipSettings
 from tests.test_procedures_page import PARTNERSHIPS
 
