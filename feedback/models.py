@@ -3,8 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.admin import display
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -106,17 +105,3 @@ class ReaderReport(models.Model):
         self.dealt_with_at = timezone.now()
         self.dealt_with_by = user
         self.save(update_fields=["dealt_with_at", "dealt_with_by"])
-
-
-def open_report_count(field):
-    """The number of open reports about the row's page or document (`field` is "page" or
-    "document"), as a subquery: the review schedule counts them in its own query."""
-    counts = (
-        ReaderReport.objects.open()
-        .filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counts), 0)

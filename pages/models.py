@@ -19,11 +19,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
 from wagtail.search import index
 
-from documents.models import RETIRED_STATUSES, ProtocolDocument, RecordedReview, ReviewSchedule
+from documents.models import RETIRED_STATUSES, ProtocolDocument
 from documents.privacy import collections_hidden_from
 from documents.references import UsageCountedListing
 from learning.models import Agency, LearningTheme
 from procedures.models import ConsortiumPartnership, ProcedureLink
+from reviews.models import PageReview, ReviewKind, ReviewSchedule
 from sitewide.http_caching import expire_cached_page_by
 from sitewide.models import PartnershipSettings
 from sitewide.page_cache import content_version, remember
@@ -113,8 +114,15 @@ class ContentPage(BasePage, ReviewSchedule):
     ]
     search_fields = [*Page.search_fields, index.SearchField("search_description")]
 
+    review_kind = ReviewKind.PAGE
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def scheduled_for_review(cls):
+        # Only published pages: a draft or unpublished page is not read by practitioners.
+        return cls.objects.live()
 
     def save(self, *args, **kwargs):
         # Saving a draft writes only Wagtail's own fields to the live row: the review date
@@ -149,16 +157,6 @@ class ContentPage(BasePage, ReviewSchedule):
         )
         self.save(update_fields=self.apply_review(reviewed_on, outcome), clean=False)
         return review
-
-
-class PageReview(RecordedReview):
-    """One review of a content page, recorded by a reviewer from Reports → Review dates.
-    Reviewers see the page's earlier reviews when they record the next one."""
-
-    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="reviews")
-
-    def __str__(self):
-        return f"{self.page} reviewed on {self.reviewed_on:%-d %B %Y}"
 
 
 class HomePage(BasePage):

@@ -24,6 +24,7 @@ from documents.models import RETIRED_STATUSES, Approval, ProtocolDocument
 from documents.privacy import collections_hidden_from
 from documents.references import UsageCountedManyToManyField
 from editorial.models import ApprovedSnippet, LiveQuerySet
+from reviews.models import ReviewKind, ReviewSchedule, reviewed_models
 from sitewide.blocks import OpeningPeriodBlock
 from sitewide.opening_hours import OpeningHours
 
@@ -364,17 +365,13 @@ class ProcedureUpdate(models.Model):
     def chapter_titles(self):
         return ", ".join(chapter.title for chapter in self.chapters.all())
 
-    @staticmethod
-    def last_review_of(subject):
-        """When a page or document was last checked, or None if it never was: its last
-        review, or for a document the date readers see (a publication or update checks it
-        too)."""
-        if isinstance(subject, ProtocolDocument):
-            return subject.last_reviewed_on or subject.dated_event_on
-        return subject.last_reviewed_on
-
     def came_after_review_of(self, subject):
-        reviewed_on = self.last_review_of(subject)
+        # When it was last checked, by the review schedule's one rule. Pages come as Page
+        # rows with their last review joined in (_page_checks): for a page that is the rule.
+        if isinstance(subject, ReviewSchedule):
+            reviewed_on = subject.review_basis()
+        else:
+            reviewed_on = subject.last_reviewed_on
         return reviewed_on is None or reviewed_on < self.published_on
 
 
@@ -517,14 +514,10 @@ def _page_checks(updates, page_ids=None):
 def _last_reviewed_on():
     """A page's review date, which each page type keeps in its own table: joined in, so that
     the pages come in one query whatever their types."""
-    # Page models choose procedure links: imported here, once both are loaded.
-    from pages.models import ContentPage
-
     return Coalesce(
         *(
             F(f"{model._meta.model_name}__last_reviewed_on")
-            for model in get_page_models()
-            if issubclass(model, ContentPage)
+            for model in reviewed_models(ReviewKind.PAGE)
         )
     )
 

@@ -11,12 +11,12 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from editorial.exports import FormulaSafeExportMixin
+from reviews.models import REVIEW_PERMISSION
 
 from .models import LinkCheck, ProcedureUpdate
 
 LINK_HEALTH_PERMISSION = "procedures.view_link_health"
 PROCEDURE_CHECKS_PERMISSION = "procedures.view_procedure_checks"
-REVIEW_PERMISSION = "documents.review_document"
 
 
 class AddressColumn(Column):

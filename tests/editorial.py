@@ -11,10 +11,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from editorial.two_factor import two_factor_required
+from reviews.models import REVIEWERS_GROUP
 
 EDITORS = "Editors"
 APPROVERS = "Approvers"
-REVIEWERS = "Reviewers"
+REVIEWERS = REVIEWERS_GROUP
 
 
 def staff_member(username, *group_names, password="pw"):

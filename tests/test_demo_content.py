@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Revision, Site
 
-from documents.models import ProtocolDocument, ReviewStatus
+from documents.models import ProtocolDocument
 from learning.models import LearningTheme
 from pages.models import (
     CaseReviewPage,
@@ -19,6 +19,7 @@ from procedures.models import (
     ProcedureLink,
     ProcedureUpdate,
 )
+from reviews.models import ReviewStatus
 from sitewide.models import PartnershipSettings
 from tests.test_procedures_page import PARTNERSHIPS
 

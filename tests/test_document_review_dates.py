@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from documents.models import DocumentStatus, ProtocolDocument, ReviewStatus
+from documents.models import DocumentStatus, ProtocolDocument
+from reviews.models import ReviewStatus
 from tests.factories import create_document
 
 pytestmark = pytest.mark.django_db

@@ -18,11 +18,11 @@ from pages.models import (
     GuidancePage,
     HomePage,
     LocalGuidancePage,
-    PageReview,
     ProceduresPage,
     SectionPage,
     WhatsNewPage,
 )
+from reviews.models import PageReview
 from tests.admin_reports import report_rows
 from tests.editorial import (
     APPROVERS,

@@ -11,9 +11,10 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from documents.models import ProtocolDocument, ReviewOutcome
+from documents.models import ProtocolDocument
 from pages.models import GuidancePage, ProceduresPage
 from procedures.models import ProcedureChapter, ProcedureLink, ProcedureUpdate
+from reviews.models import ReviewOutcome
 from tests.admin_reports import report_rows
 from tests.editorial import EDITORS, REVIEWERS, logged_in, sign_in, staff_member
 from tests.query_counts import count_queries

@@ -9,9 +9,10 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from wagtail.models import Page
 
-from documents.models import DocumentStatus, ProtocolDocument, ReviewStatus
-from editorial.review_schedule import backlog_by_owner
+from documents.models import DocumentStatus, ProtocolDocument
 from pages.models import ContentPage
+from reviews.models import ReviewStatus
+from reviews.schedule import backlog_by_owner
 from tests.editorial import REVIEWERS, logged_in, staff_member
 from tests.factories import bulk_create_documents
 from tests.query_counts import count_queries

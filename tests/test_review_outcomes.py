@@ -11,8 +11,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from documents.models import ProtocolDocument, ReviewStatus
-from editorial.review_schedule import needing_review
+from documents.models import ProtocolDocument
+from reviews.models import ReviewStatus
+from reviews.schedule import needing_review
 from tests.admin_reports import report_rows
 from tests.factories import create_document
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from documents.models import ProtocolDocument
-from documents.views import ReviewDatesReport
+from reviews.views import ReviewDatesReport
 from tests.editorial import sign_in
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from documents.models import DocumentStatus, ProtocolDocument, ReviewReminder
-from editorial.review_schedule import needing_review
+from documents.models import DocumentStatus, ProtocolDocument
+from reviews.models import ReviewReminder
+from reviews.schedule import needing_review
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +133,7 @@ def test_the_next_day_sends_again(documents):
 def test_a_failed_email_is_not_recorded_so_the_next_run_retries(documents):
     with (
         mock.patch(
-            "documents.management.commands.send_review_reminders.send_mail",
+            "reviews.management.commands.send_review_reminders.send_mail",
             side_effect=smtplib.SMTPException("mail server down"),
         ),
         pytest.raises(smtplib.SMTPException),

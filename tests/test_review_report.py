@@ -16,16 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Collection, ModelLogEntry, Page
 
-from documents.components import COUNTED_STATUSES
-from documents.models import (
-    DocumentReview,
-    DocumentStatus,
-    DocumentType,
-    ProtocolDocument,
-    ReviewStatus,
-)
-from editorial.review_schedule import combine, schedule_parts
+from documents.models import DocumentStatus, DocumentType, ProtocolDocument
 from pages.models import ContentPage
+from reviews.components import COUNTED_STATUSES
+from reviews.models import DocumentReview, ReviewStatus
+from reviews.schedule import combine, schedule_parts
 from tests.admin_reports import report_rows
 from tests.editorial import sign_in
 from tests.query_counts import count_queries

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import ProtocolDocument
-from editorial.review_schedule import combine, schedule_parts
 from procedures.models import ProcedureChapter
+from reviews.schedule import combine, schedule_parts
 from tests.admin_reports import report_rows
 
 pytestmark = pytest.mark.django_db

@@ -1,16 +1,16 @@
 import django_filters
 from django import forms
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.documents import get_document_model
 
-from editorial.review_schedule import ReviewKind, item_type_choices, owning_teams
-
-from .models import ProtocolDocument, ReviewStatus
+from .models import ReviewKind, ReviewStatus
+from .schedule import item_type_choices, owning_teams
 
 
 class ReviewDatesFilterSet(WagtailFilterSet):
     """Filters for the review dates report: what reviewers narrow the list by.
 
-    They filter each part of the review schedule (editorial.review_schedule.schedule_parts)
+    They filter each part of the review schedule (reviews.schedule.schedule_parts)
     alike, on the columns every part has, before the parts are combined.
     """
 
@@ -40,7 +40,7 @@ class ReviewDatesFilterSet(WagtailFilterSet):
     )
 
     class Meta:
-        model = ProtocolDocument
+        model = get_document_model()
         fields = []
 
     def __init__(self, *args, **kwargs):

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from documents.models import ReviewReminder
-from editorial.review_schedule import for_owners
+from reviews.models import ReviewReminder
+from reviews.schedule import for_owners
 
 
 class Command(BaseCommand):
@@ -77,7 +77,7 @@ class Command(BaseCommand):
             send_mail(
                 subject=digest_subject(items),
                 message=render_to_string(
-                    "documents/admin/review_reminder_email.txt",
+                    "reviews/admin/review_reminder_email.txt",
                     {
                         "lines": [digest_line(item) for item in items],
                         "report_url": admin_url(reverse("review_dates:report")),

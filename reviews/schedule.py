@@ -11,28 +11,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Q, TextChoices, Value
-from django.db.models.functions import TruncMonth
+from django.apps import apps
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import get_page_models
 
-from documents.models import (
+from .models import (
     ACTION_STATUSES,
-    RETIRED_STATUSES,
-    DocumentType,
-    ProtocolDocument,
+    ReviewKind,
     ReviewStatus,
     review_status_expression,
+    reviewed_models,
 )
-from feedback.models import open_report_count
-from pages.models import ContentPage
-
-
-class ReviewKind(TextChoices):
-    PAGE = "page", "Page"
-    DOCUMENT = "document", "Document"
-
 
 COLUMNS = [
     "kind",
@@ -49,46 +40,41 @@ COLUMNS = [
 ]
 
 
-def reviewed_page_models():
-    return sorted(
-        (model for model in get_page_models() if issubclass(model, ContentPage)),
-        key=lambda model: model._meta.verbose_name,
+def open_report_count(kind):
+    """The number of open reader reports about the row's page or document (`kind` is "page"
+    or "document"), as a subquery: the schedule counts them in its own query. The reports
+    are found through the app registry, since the feedback app builds on pages and
+    documents, which build on this one."""
+    counts = (
+        apps.get_model("feedback", "ReaderReport")
+        .objects.open()
+        .filter(**{kind: OuterRef("pk")})
+        .order_by()
+        .values(kind)
+        .annotate(count=Count("pk"))
+        .values("count")
     )
-
-
-def page_type_choices():
-    return [
-        (model._meta.model_name, model._meta.verbose_name.capitalize())
-        for model in reviewed_page_models()
-    ]
+    return Coalesce(Subquery(counts), 0)
 
 
 def item_type_choices():
-    return [*DocumentType.choices, *page_type_choices()]
+    return [choice for model in reviewed_models() for choice in model.review_item_type_choices()]
 
 
 def schedule_parts(today=None):
     """One values() query per table, with the same columns in the same order, ready to be
     filtered alike and combined with `combine`."""
-    documents = ProtocolDocument.objects.annotate(
-        kind=Value(ReviewKind.DOCUMENT.value),
-        item_id=F("pk"),
-        item_type=F("document_type"),
-        review_status=review_status_expression(today, retired=Q(status__in=RETIRED_STATUSES)),
-        open_reports=open_report_count("document"),
-    )
-    # Only published pages: a draft or unpublished page is not read by practitioners.
-    pages = [
-        model.objects.live().annotate(
-            kind=Value(ReviewKind.PAGE.value),
+    parts = [
+        model.scheduled_for_review().annotate(
+            kind=Value(model.review_kind.value),
             item_id=F("pk"),
-            item_type=Value(model._meta.model_name),
-            review_status=review_status_expression(today),
-            open_reports=open_report_count("page"),
+            item_type=model.review_item_type(),
+            review_status=review_status_expression(today, retired=model.retired_condition()),
+            open_reports=open_report_count(model.review_kind.value),
         )
-        for model in reviewed_page_models()
+        for model in reviewed_models()
     ]
-    return [queryset.values(*COLUMNS).order_by() for queryset in (documents, *pages)]
+    return [queryset.values(*COLUMNS).order_by() for queryset in parts]
 
 
 def owning_teams():

@@ -17,28 +17,27 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
+from wagtail.documents import get_document_model
 from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from editorial.exports import FormulaSafeExportMixin
-from editorial.review_schedule import ReviewItem, ReviewKind, combine, schedule_parts
-from pages.models import ContentPage
 
 from .filters import ReviewDatesFilterSet
-from .models import ProtocolDocument, ReviewOutcome
+from .models import REVIEW_PERMISSION, ReviewKind, ReviewOutcome, ReviewSchedule
+from .schedule import ReviewItem, combine, schedule_parts
 
-REVIEW_PERMISSION = "documents.review_document"
 REVIEW_RECORDED = "documents.review_recorded"
 PAGE_REVIEW_RECORDED = "pages.review_recorded"
 
 
 class OwnerColumn(Column):
-    cell_template_name = "documents/admin/owner_cell.html"
+    cell_template_name = "reviews/admin/owner_cell.html"
 
 
 class MarkReviewedColumn(Column):
-    cell_template_name = "documents/admin/mark_reviewed_cell.html"
+    cell_template_name = "reviews/admin/mark_reviewed_cell.html"
 
     def get_cell_context_data(self, instance, parent_context):
         # Back to the report as the reviewer filtered it, once the review is recorded.
@@ -61,7 +60,7 @@ class ReviewDatesReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportV
 
     page_title = "Review dates"
     header_icon = "date"
-    model = ProtocolDocument
+    model = get_document_model()
     # Who may see the report is a permission of its own, checked by Django's mixin: it is
     # not an action of the listed model's Wagtail permission policy.
     permission_policy = None
@@ -118,7 +117,7 @@ class ReviewDatesReport(PermissionRequiredMixin, FormulaSafeExportMixin, ReportV
         # Reviewers may not edit; a link that only refuses them would mislead. Asked once
         # for each kind, not for each row.
         user = self.request.user
-        policies = {ReviewKind.PAGE: Page, ReviewKind.DOCUMENT: ProtocolDocument}
+        policies = {ReviewKind.PAGE: Page, ReviewKind.DOCUMENT: get_document_model()}
         return {
             kind
             for kind, model in policies.items()
@@ -179,7 +178,7 @@ class MarkReviewed(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView)
     next review date on, and sees its earlier reviews."""
 
     form_class = RecordReviewForm
-    template_name = "documents/admin/mark_reviewed.html"
+    template_name = "reviews/admin/mark_reviewed.html"
     page_title = "Mark as reviewed"
     header_icon = "date"
     # Subclasses give `subject`, the page or document, `log_action`, and how it leaves the
@@ -261,7 +260,9 @@ class MarkDocumentReviewed(MarkReviewed):
     @cached_property
     def subject(self):
         # Superseded and withdrawn documents are not reviewed any more.
-        return get_object_or_404(ProtocolDocument.objects.in_use(), pk=self.kwargs["document_id"])
+        return get_object_or_404(
+            get_document_model().objects.in_use(), pk=self.kwargs["document_id"]
+        )
 
     def get_context_data(self, **kwargs):
         document = self.subject
@@ -280,7 +281,7 @@ class MarkPageReviewed(MarkReviewed):
     def subject(self):
         # Drafts and unpublished pages are not read, so not reviewed.
         page = get_object_or_404(Page.objects.live(), pk=self.kwargs["page_id"]).specific
-        if not isinstance(page, ContentPage):
+        if not isinstance(page, ReviewSchedule):
             raise Http404
         return page
 

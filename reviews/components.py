@@ -1,9 +1,8 @@
 from django.urls import reverse
 from wagtail.admin.ui.components import Component
 
-from editorial.review_schedule import backlog_by_owner, count_by_status, next_due
-
 from .models import ReviewStatus
+from .schedule import backlog_by_owner, count_by_status, next_due
 
 COUNTED_STATUSES = [
     ReviewStatus.NEEDS_REWRITE,
@@ -20,7 +19,7 @@ class ReviewDuePanel(Component):
     due soon, current or without a review date, and the next five due."""
 
     name = "review_dates"
-    template_name = "documents/admin/review_due_panel.html"
+    template_name = "reviews/admin/review_due_panel.html"
     order = 150
 
     def get_context_data(self, parent_context):
