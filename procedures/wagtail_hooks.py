@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin import messages
@@ -11,7 +10,6 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 from editorial.exports import FormulaSafeExportMixin
 from pages.models import ProceduresPage
 
-from .components import BrokenLinksPanel
 from .models import (
     ConsortiumPartnership,
     ProcedureChapter,
@@ -19,9 +17,7 @@ from .models import (
     ProcedureUpdate,
 )
 from .views import (
-    LINK_HEALTH_PERMISSION,
     PROCEDURE_CHECKS_PERMISSION,
-    BrokenLinksReport,
     ProcedureChecksReport,
 )
 
@@ -117,24 +113,11 @@ def register_report_urls():
         return include((urls, namespace), namespace=namespace)
 
     return [
-        path("reports/broken-links/", report_urls(BrokenLinksReport, "broken_links")),
         path(
             "reports/checks-after-procedure-updates/",
             report_urls(ProcedureChecksReport, "procedure_checks"),
         ),
     ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_broken_links_menu_item():
-    return PermissionMenuItem(
-        BrokenLinksReport.page_title,
-        reverse("broken_links:report"),
-        name="broken-links",
-        icon_name=BrokenLinksReport.header_icon,
-        order=1060,
-        permission=LINK_HEALTH_PERMISSION,
-    )
 
 
 @hooks.register("register_reports_menu_item")
@@ -146,21 +129,6 @@ def register_procedure_checks_menu_item():
         icon_name=ProcedureChecksReport.header_icon,
         order=1070,
         permission=PROCEDURE_CHECKS_PERMISSION,
-    )
-
-
-@hooks.register("construct_homepage_panels")
-def add_broken_links_panel(request, panels):
-    if request.user.has_perm(LINK_HEALTH_PERMISSION):
-        panels.append(BrokenLinksPanel())
-
-
-@hooks.register("register_permissions")
-def register_link_health_permission():
-    # Lets administrators give it to a group in Settings → Groups. The procedure checks
-    # permission belongs to a snippet model, and snippet viewsets register those themselves.
-    return Permission.objects.filter(
-        content_type__app_label="procedures", codename="view_link_health"
     )
 
 

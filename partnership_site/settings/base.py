@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "pages",
     "documents",
     "procedures",
+    "linkhealth",
     "sitewide",
     "search",
     "editorial",
