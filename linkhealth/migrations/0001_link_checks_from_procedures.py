@@ -10,24 +10,7 @@ from django.db import migrations, models
 
 def move_content_type(apps, from_app, to_app):
     ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    old = ContentType.objects.filter(app_label=from_app, model="linkcheck").first()
-    if old is None:
-        return
-    new = ContentType.objects.filter(app_label=to_app, model="linkcheck").first()
-    if new is None:
-        old.app_label = to_app
-        old.save(update_fields=["app_label"])
-        return
-    # Both exist when Django created the new one first: carry over who holds each
-    # permission, then drop the old type and its permissions.
-    for permission in Permission.objects.filter(content_type=old):
-        moved, _ = Permission.objects.get_or_create(
-            content_type=new, codename=permission.codename, defaults={"name": permission.name}
-        )
-        moved.group_set.add(*permission.group_set.all())
-        moved.user_set.add(*permission.user_set.all())
-    old.delete()
+    ContentType.objects.filter(app_label=from_app, model="linkcheck").update(app_label=to_app)
 
 
 def forwards(apps, schema_editor):
