@@ -15,12 +15,12 @@ from wagtail.search import index
 
 from documents.models import ProtocolDocument, RecordedReview, ReviewSchedule
 from procedures.models import ConsortiumPartnership, ProcedureLink
+from sitewide.blocks import LINKED_PAGE_FIELDS
 from sitewide.http_caching import expire_cached_page_by
 from sitewide.models import PartnershipSettings
 from sitewide.page_cache import content_version, remember
 
 from .blocks import (
-    LINKED_PAGE_FIELDS,
     RICH_TEXT_FEATURES,
     AgeGroup,
     ContinuumLevelBlock,

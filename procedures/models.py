@@ -516,14 +516,13 @@ def _page_checks(updates, page_ids=None):
 def _last_reviewed_on():
     """A page's review date, which each page type keeps in its own table: joined in, so that
     the pages come in one query whatever their types."""
-    # Page models choose procedure links: imported here, once both are loaded.
-    from pages.models import ContentPage
-
+    # Read from the page models' fields, since page models depend on procedures, not the
+    # reverse.
     return Coalesce(
         *(
             F(f"{model._meta.model_name}__last_reviewed_on")
             for model in get_page_models()
-            if issubclass(model, ContentPage)
+            if any(field.name == "last_reviewed_on" for field in model._meta.local_concrete_fields)
         )
     )
 

@@ -8,7 +8,6 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from editorial.exports import FormulaSafeExportMixin
-from pages.models import ProceduresPage
 
 from .models import (
     ConsortiumPartnership,
@@ -144,7 +143,8 @@ def warn_when_linked_procedures_changed(request, page):
     if request.user.has_perm(PROCEDURE_CHECKS_PERMISSION):
         buttons.append(messages.button(reverse("procedure_checks:report"), "All checks"))
     then = "Then record its review: set its “Last reviewed” date (Settings tab) and publish it."
-    if isinstance(page, ProceduresPage):
+    # The procedures page, which also shows the dates of the manual's updates.
+    if getattr(page, "lists_every_procedure_link", False):
         then = (
             "Then set the dates of the last and next updates and its “Last reviewed” date "
             "(Settings tab), and publish it."
