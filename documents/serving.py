@@ -6,10 +6,9 @@ replacing the file adds a Wagtail redirect from the old address (see
 `ProtocolDocumentForm`), which Wagtail's redirect middleware follows when the serve view
 answers 404."""
 
+from django.apps import apps
 from django.http import Http404, HttpResponseRedirect
 from wagtail.permissions import policy_registry
-
-from pages.models import LocalGuidancePage
 
 from .models import APPROVE_PERMISSION
 
@@ -30,7 +29,8 @@ def send_readers_of_retired_documents_to_the_entry(document, request):
     entry in the library says why and what replaces it, and offers the file for reference
     (with `?retired`)."""
     if document.is_retired and "retired" not in request.GET:
-        library = LocalGuidancePage.find_for(request)
+        # The library is a page type, and pages depend on documents, not the reverse.
+        library = apps.get_model("pages", "LocalGuidancePage").find_for(request)
         if library is not None:
             return HttpResponseRedirect(library.document_url(document))
     return None

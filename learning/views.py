@@ -1,4 +1,5 @@
 from axes.helpers import get_client_ip_address
+from django.apps import apps
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
 from django.http import Http404
@@ -7,9 +8,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
-
-from pages.models import SevenMinuteBriefingPage
-from pages.privacy import is_hidden, paths_hidden_from
 
 from .forms import BriefingUseForm
 from .models import BriefingUse
@@ -21,8 +19,13 @@ POSTS_PER_HOUR = 10
 
 
 def shown_briefing(request, briefing_id):
-    briefing = SevenMinuteBriefingPage.objects.live().filter(pk=briefing_id).first()
-    if briefing is None or is_hidden(briefing, paths_hidden_from(request)):
+    """The published briefing, if the request may open it. Briefings are pages, and the page
+    models build on this app's themes and agencies, so the model comes from the registry."""
+    briefing_model = apps.get_model("pages", "SevenMinuteBriefingPage")
+    briefing = briefing_model.objects.live().filter(pk=briefing_id).first()
+    if briefing is None or any(
+        not restriction.accept_request(request) for restriction in briefing.get_view_restrictions()
+    ):
         raise Http404
     return briefing
 

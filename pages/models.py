@@ -25,12 +25,12 @@ from documents.references import UsageCountedListing
 from learning.models import Agency, LearningTheme
 from procedures.models import ConsortiumPartnership, ProcedureLink
 from reviews.models import PageReview, ReviewKind, ReviewSchedule
+from sitewide.blocks import LINKED_PAGE_FIELDS
 from sitewide.http_caching import expire_cached_page_by
 from sitewide.models import PartnershipSettings
 from sitewide.page_cache import content_version, remember
 
 from .blocks import (
-    LINKED_PAGE_FIELDS,
     RICH_TEXT_FEATURES,
     AgeGroup,
     ContinuumLevelBlock,

@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin import messages
@@ -9,9 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from editorial.exports import FormulaSafeExportMixin
-from pages.models import ProceduresPage
 
-from .components import BrokenLinksPanel
 from .models import (
     ConsortiumPartnership,
     ProcedureChapter,
@@ -19,9 +16,7 @@ from .models import (
     ProcedureUpdate,
 )
 from .views import (
-    LINK_HEALTH_PERMISSION,
     PROCEDURE_CHECKS_PERMISSION,
-    BrokenLinksReport,
     ProcedureChecksReport,
 )
 
@@ -117,24 +112,11 @@ def register_report_urls():
         return include((urls, namespace), namespace=namespace)
 
     return [
-        path("reports/broken-links/", report_urls(BrokenLinksReport, "broken_links")),
         path(
             "reports/checks-after-procedure-updates/",
             report_urls(ProcedureChecksReport, "procedure_checks"),
         ),
     ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_broken_links_menu_item():
-    return PermissionMenuItem(
-        BrokenLinksReport.page_title,
-        reverse("broken_links:report"),
-        name="broken-links",
-        icon_name=BrokenLinksReport.header_icon,
-        order=1060,
-        permission=LINK_HEALTH_PERMISSION,
-    )
 
 
 @hooks.register("register_reports_menu_item")
@@ -146,21 +128,6 @@ def register_procedure_checks_menu_item():
         icon_name=ProcedureChecksReport.header_icon,
         order=1070,
         permission=PROCEDURE_CHECKS_PERMISSION,
-    )
-
-
-@hooks.register("construct_homepage_panels")
-def add_broken_links_panel(request, panels):
-    if request.user.has_perm(LINK_HEALTH_PERMISSION):
-        panels.append(BrokenLinksPanel())
-
-
-@hooks.register("register_permissions")
-def register_link_health_permission():
-    # Lets administrators give it to a group in Settings → Groups. The procedure checks
-    # permission belongs to a snippet model, and snippet viewsets register those themselves.
-    return Permission.objects.filter(
-        content_type__app_label="procedures", codename="view_link_health"
     )
 
 
@@ -176,7 +143,8 @@ def warn_when_linked_procedures_changed(request, page):
     if request.user.has_perm(PROCEDURE_CHECKS_PERMISSION):
         buttons.append(messages.button(reverse("procedure_checks:report"), "All checks"))
     then = "Then record its review: set its “Last reviewed” date (Settings tab) and publish it."
-    if isinstance(page, ProceduresPage):
+    # The procedures page, which also shows the dates of the manual's updates.
+    if getattr(page, "lists_every_procedure_link", False):
         then = (
             "Then set the dates of the last and next updates and its “Last reviewed” date "
             "(Settings tab), and publish it."

@@ -7,9 +7,9 @@ from django.utils.functional import cached_property
 from wagtail.models import Page
 
 from documents.models import ProtocolDocument
-from pages.blocks import LINKED_PAGE_FIELDS
 from pages.models import LocalGuidancePage
 from pages.privacy import visible_pages
+from sitewide.blocks import LINKED_PAGE_FIELDS
 from sitewide.page_cache import uses_query_parameters
 
 from .models import PromotedResult

@@ -4,9 +4,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Tabbed
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 
-from pages.blocks import RICH_TEXT_FEATURES, LinkBlock
-
-from .blocks import OpeningPeriodBlock
+from .blocks import RICH_TEXT_FEATURES, LinkBlock, OpeningPeriodBlock
 from .opening_hours import OpeningHours
 
 

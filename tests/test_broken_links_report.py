@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
-from procedures.external_urls import external_urls
-from procedures.link_checker import CheckResult
-from procedures.models import ConsortiumPartnership, LinkCheck, LinkUse, ProcedureLink
-from procedures.views import BrokenLinksReport, ProcedureChecksReport
+from linkhealth.external_urls import external_urls
+from linkhealth.link_checker import CheckResult
+from linkhealth.models import LinkCheck, LinkUse
+from linkhealth.views import BrokenLinksReport
+from procedures.models import ConsortiumPartnership, ProcedureLink
+from procedures.views import ProcedureChecksReport
 from sitewide.models import PartnershipSettings
 from tests.admin_reports import cell_text, report_cells
 from tests.editorial import sign_in

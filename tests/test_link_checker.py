@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from wagtail.models import Page
 
+from linkhealth.external_urls import external_urls
+from linkhealth.link_checker import LinkChecker
+from linkhealth.models import LinkCheck, LinkUse
 from pages.models import GuidancePage, ProceduresPage
-from procedures.external_urls import external_urls
-from procedures.link_checker import LinkChecker
-from procedures.models import ConsortiumPartnership, LinkCheck, LinkUse, ProcedureLink
+from procedures.models import ConsortiumPartnership, ProcedureLink
 from sitewide.models import PartnershipSettings
 from tests.network_guard import NetworkAccessBlocked
 
@@ -252,7 +253,7 @@ def site_links(server, monkeypatch, guidance_page):
         server.url("/flaky"): [page_use(guidance_page, "Body: Statute")],
     }
     monkeypatch.setattr(
-        "procedures.management.commands.check_links.external_urls",
+        "linkhealth.management.commands.check_links.external_urls",
         lambda: {url: list(url_uses) for url, url_uses in uses.items()},
     )
     return uses

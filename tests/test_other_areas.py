@@ -13,8 +13,8 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from linkhealth.external_urls import external_urls
 from pages.models import OtherAreasPage
-from procedures.external_urls import external_urls
 from procedures.models import ConsortiumPartnership
 from sitewide.page_cache import page_cache
 from tests.query_counts import QUERY_BUDGET, count_queries

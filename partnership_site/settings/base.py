@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "documents",
     "reviews",
     "procedures",
+    "linkhealth",
     "sitewide",
     "search",
     "editorial",

@@ -9,6 +9,7 @@ import datetime
 import json
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import BaseCommand, call_command
@@ -44,7 +45,6 @@ from procedures.models import (
     ProcedureLink,
     ProcedureUpdate,
 )
-from search.models import PromotedResult
 from sitewide.models import PartnershipSettings
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "demo_site.json"
@@ -321,6 +321,8 @@ class Command(BaseCommand):
                 update.chapters.set(ProcedureChapter.objects.filter(title__in=values["chapters"]))
 
     def ensure_promoted_results(self, promotions):
+        # The search app depends on pages, not the reverse.
+        PromotedResult = apps.get_model("site_search", "PromotedResult")
         if PromotedResult.objects.exists():
             return
         for values in self.resolve(promotions):

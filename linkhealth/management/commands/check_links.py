@@ -12,9 +12,9 @@ import time
 
 from django.core.management import BaseCommand
 
-from procedures.external_urls import external_urls
-from procedures.link_checker import LinkChecker
-from procedures.models import LinkCheck
+from linkhealth.external_urls import external_urls
+from linkhealth.link_checker import LinkChecker
+from linkhealth.models import LinkCheck
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ class BrokenLinksPanel(Component):
     links failed at the last check, and when that was."""
 
     name = "broken_links"
-    template_name = "procedures/admin/broken_links_panel.html"
+    template_name = "linkhealth/admin/broken_links_panel.html"
     order = 160
 
     def get_context_data(self, parent_context):
