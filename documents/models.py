@@ -181,6 +181,16 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):
         ),
     )
     dated_event_on = models.DateField("date", null=True, blank=True)
+    retain_until = models.DateField(
+        "keep on this site until",
+        null=True,
+        blank=True,
+        help_text=(
+            "For a document published for a set time, such as a case review report: after "
+            "this date it is withdrawn from the site (older case reviews are kept in the "
+            "national case review repository). Leave blank to keep it."
+        ),
+    )
     review_interval_months = models.PositiveSmallIntegerField(
         "review every (months)",
         default=default_review_interval,
@@ -240,6 +250,7 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):
         "last_reviewed_on",
         "review_interval_months",
         "review_due_override",
+        "retain_until",
     )
 
     search_fields = [

@@ -5,11 +5,19 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from wagtail.models import Collection, CollectionViewRestriction
 
 from learning.models import Agency, LearningTheme
-from pages.models import CaseReviewLibraryPage, CaseReviewPage, SevenMinuteBriefingPage
-from tests.factories import create_document
+from pages.models import (
+    CaseReviewLibraryPage,
+    CaseReviewPage,
+    LocalGuidancePage,
+    SevenMinuteBriefingPage,
+)
+from tests.editorial import logged_in
+from tests.factories import create_document, document_edit_data
 from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +220,25 @@ def test_a_private_or_withdrawn_report_is_not_linked(client, library):
         html = client.get(path).content.decode()
         assert "Walrus" not in html
         assert "/documents/" not in html
+
+
+def test_a_reports_retention_date_is_set_in_the_admin_and_shown_to_readers(client, library):
+    report = create_document(title="Child B: the report")
+    add_review(library, "Child B", report=report)
+    administrator = logged_in(
+        get_user_model().objects.create_superuser("retention", "r@example.org", "pw")
+    )
+    response = administrator.post(
+        reverse("wagtaildocs:edit", args=[report.pk]),
+        document_edit_data(report, retain_until="2029-03-01"),
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.retain_until == datetime.date(2029, 3, 1)
+
+    review_page = client.get(LIBRARY + "child-b/").content.decode()
+    assert "Kept on this site until 1 March 2029" in review_page
+    entry_url = LocalGuidancePage.objects.get().document_url(report)
+    entry = client.get(entry_url).content.decode()
+    assert "Kept on this site until" in entry
+    assert "1 March 2029" in entry
