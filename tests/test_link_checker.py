@@ -48,12 +48,19 @@ class Handler(BaseHTTPRequestHandler):
             server.active[host] = server.active.get(host, 0) + 1
             server.most_active[host] = max(server.most_active.get(host, 0), server.active[host])
         try:
-            self.respond(server, path)
+            status, location = self.decide(server, path)
         finally:
+            # Done before the answer is sent: a client can only start its next request once
+            # it has the answer, so requests counted as active together truly overlapped.
             with server.lock:
                 server.active[host] -= 1
+        self.send_response(status)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
-    def respond(self, server, path):
+    def decide(self, server, path):
         location = None
         if path == "/moved":
             status, location = 301, "/moved-again"
@@ -71,11 +78,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             status = {"/ok": 200, "/missing": 404, "/broken": 500}.get(path)
             status = server.statuses.get(path, status or 404)
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        return status, location
 
     def log_message(self, *args):
         pass

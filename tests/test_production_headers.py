@@ -286,7 +286,7 @@ def test_the_admin_works_under_its_policy(browser, server, site):
     tab.page.fill("#id_username", "editor")
     tab.page.fill("#id_password", EDITOR[1])
     tab.page.click("button[type=submit]")
-    give_second_factor_in_browser(tab.page)
+    give_second_factor_in_browser(tab.page, site.database)
     tab.open("/admin/")
     assert urlsplit(tab.page.url).path == "/admin/"
 
