@@ -95,18 +95,11 @@ def combine(parts):
 
 
 def needing_review(today=None):
-    """Pages and documents flagged at a review, overdue or due soon, soonest first: what
-    owners are reminded of."""
-    parts = [part.filter(review_status__in=ACTION_STATUSES) for part in schedule_parts(today)]
-    return [ReviewItem(**row) for row in combine(parts).order_by("review_due", "title", "kind")]
-
-
-def for_owners(today=None):
-    """What owners' reminder digests list: pages and documents overdue or due soon, and
-    those readers have reported a problem with that nobody has dealt with yet."""
-    due = [ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON]
+    """What owners' reminder digests list, soonest due first: pages and documents flagged at
+    a review, overdue or due soon, and those readers have reported a problem with that
+    nobody has dealt with yet."""
     parts = [
-        part.filter(Q(review_status__in=due) | Q(open_reports__gt=0))
+        part.filter(Q(review_status__in=ACTION_STATUSES) | Q(open_reports__gt=0))
         for part in schedule_parts(today)
     ]
     rows = combine(parts).order_by(F("review_due").asc(nulls_last=True), "title", "kind")

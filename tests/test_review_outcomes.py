@@ -4,10 +4,13 @@ rewriting or withdrawing, it keeps its dates, is flagged on its entry and in the
 and stays on the reviewers' list until a review finds it current again."""
 
 import datetime
+import io
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +27,7 @@ REPORT_URL = "/admin/reports/review-dates/"
 TODAY = timezone.localdate()
 LAST_REVIEWED = TODAY - datetime.timedelta(days=300)
 TEAM = "Review outcomes test team"
+OWNER_EMAIL = "outcomes-owner@example.org"
 
 
 @pytest.fixture
@@ -36,7 +40,12 @@ def reviewer_client(client, django_user_model):
 
 @pytest.fixture
 def document():
-    return create_document("Outcome test protocol", last_reviewed_on=LAST_REVIEWED, owner_team=TEAM)
+    return create_document(
+        "Outcome test protocol",
+        last_reviewed_on=LAST_REVIEWED,
+        owner_team=TEAM,
+        owner_email=OWNER_EMAIL,
+    )
 
 
 def on_the_list(pages=False):
@@ -101,6 +110,9 @@ def test_a_document_found_wanting_is_flagged_and_never_reads_as_freshly_reviewed
     rows = {row[0]: row[1] for row in report_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))}
     assert rows[document.title] == status.label
     assert document.pk in on_the_list()
+    call_command("send_review_reminders", stdout=io.StringIO())
+    digests = [message.body for message in mail.outbox if message.to == [OWNER_EMAIL]]
+    assert len(digests) == 1 and document.title in digests[0]
     flagged = report_rows(reviewer_client.get(REPORT_URL, {"review_status": status.value}))
     assert [row[0] for row in flagged] == [document.title]
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from reviews.models import ReviewReminder
-from reviews.schedule import for_owners
+from reviews.schedule import needing_review
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         by_owner = defaultdict(list)
         unassigned = []
-        for item in for_owners(today):
+        for item in needing_review(today):
             if item.owner_email:
                 # One digest per person, however their address was typed.
                 by_owner[item.owner_email.lower()].append(item)
