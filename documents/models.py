@@ -415,6 +415,12 @@ FORMAT_LABELS = {
 }
 
 
+def format_label(filename):
+    """'PDF', 'Word', …: a file's format as readers and staff are told it."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return FORMAT_LABELS.get(extension, extension.upper())
+
+
 class DocumentFileVersion(models.Model):
     """A file that a protocol document used to have, kept when staff replace it so that
     nothing is lost: staff can retrieve it from the admin, readers see what changed."""
@@ -533,8 +539,7 @@ class PendingDocumentChange(models.Model):
 
     @property
     def format_label(self):
-        extension = self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else ""
-        return FORMAT_LABELS.get(extension, extension.upper())
+        return format_label(self.filename)
 
     @property
     def file_size_label(self):
