@@ -87,6 +87,11 @@ def test_an_editors_change_reaches_readers_once_an_approver_approves(
         approver.page.get_by_role("button", name="More actions").click()
         approver.page.get_by_role("button", name="Approve and Publish", exact=True).click()
         approver.page.wait_for_url("**/admin/pages/*/")
+        # The message says what approving did, not that the page "has been updated".
+        assert approver.page.get_by_text(
+            "“Information sharing” approved and published: practitioners now see it."
+        ).is_visible()
+        assert "has been updated" not in approver.page.content()
         approved = GuidancePage.objects.get(pk=guidance_page.pk)
         assert not approved.workflow_in_progress
         assert approved.live and not approved.has_unpublished_changes
