@@ -6,7 +6,6 @@ As in test_editorial_workflow.py, what the live server reads is committed and re
 again afterwards."""
 
 import pytest
-from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth import get_user_model
 
 from documents.models import ProtocolDocument
@@ -14,6 +13,7 @@ from documents.sample_files import make_pdf
 from tests.factories import create_document
 
 from .browsing import Tab, sign_in
+from .committed import staff_accounts
 
 PASSWORD = "a long password for the browser test"
 
@@ -27,11 +27,9 @@ def document_and_editor(django_db_blocker):
         user = get_user_model().objects.create_superuser(
             "browser-replacer", "br@example.org", PASSWORD
         )
-        yield document, user
+        with staff_accounts(user):
+            yield document, user
         ProtocolDocument.objects.get(pk=document.pk).delete()
-        AccessAttempt.objects.filter(username=user.username).delete()
-        AccessLog.objects.filter(username=user.username).delete()
-        user.delete()
 
 
 def test_a_missing_note_is_pointed_out_by_the_file_and_nothing_is_lost(

@@ -8,16 +8,14 @@ As in test_editorial_workflow.py, what the live server reads is committed and re
 again afterwards."""
 
 import pytest
-from axes.models import AccessAttempt, AccessLog
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
-from wagtail.models import PageLogEntry
 
-from pages.models import GuidancePage, SectionPage
+from pages.models import GuidancePage
 from tests.editorial import EDITORS, staff_member
 
 from .browsing import Tab, sign_in
+from .committed import published_guidance_page, staff_accounts
 
 PASSWORD = "a long password for the browser test"
 PUBLISHED_SUMMARY = "Who to tell when a child goes missing from education."
@@ -26,44 +24,28 @@ DRAFT_SUMMARY = "Who to tell, and how quickly, when a child goes missing from ed
 
 @pytest.fixture
 def page(django_db_blocker):
-    with django_db_blocker.unblock():
-        section = SectionPage.objects.get(slug="people-working-with-children")
-        page = GuidancePage(
+    link = {"url": "https://example.org/cme", "text": "CME guidance"}
+    with (
+        django_db_blocker.unblock(),
+        published_guidance_page(
             title="Children missing education",
             slug="children-missing-education-browser-test",
             search_description=PUBLISHED_SUMMARY,
-            body=[
-                (
-                    "related_links",
-                    {
-                        "heading": "Related",
-                        "links": [{"url": "https://example.org/cme", "text": "CME guidance"}],
-                    },
-                )
-            ],
-        )
-        section.add_child(instance=page)
-        page.save_revision().publish()
-    yield page
-    with django_db_blocker.unblock():
-        PageLogEntry.objects.filter(page_id=page.pk).delete()
-        GuidancePage.objects.get(pk=page.pk).delete()
+            body=[("related_links", {"heading": "Related", "links": [link]})],
+        ) as page,
+    ):
+        yield page
 
 
 @pytest.fixture
 def editors(django_db_blocker):
     with django_db_blocker.unblock():
-        users = [
-            staff_member("browser-draft-author", EDITORS, password=PASSWORD),
-            staff_member("browser-draft-continuer", EDITORS, password=PASSWORD),
-        ]
-        users[0].first_name, users[0].last_name = "Alex", "Author"
-        users[0].save()
-        yield users
-        usernames = [user.username for user in users]
-        AccessAttempt.objects.filter(username__in=usernames).delete()
-        AccessLog.objects.filter(username__in=usernames).delete()
-        get_user_model().objects.filter(username__in=usernames).delete()
+        author = staff_member("browser-draft-author", EDITORS, password=PASSWORD)
+        author.first_name, author.last_name = "Alex", "Author"
+        author.save()
+        continuer = staff_member("browser-draft-continuer", EDITORS, password=PASSWORD)
+        with staff_accounts(author, continuer):
+            yield author, continuer
 
 
 def test_an_unsubmitted_draft_is_saved_and_announced_to_the_next_editor(
