@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.utils.file import hash_filelike
 
+from .kept_uploads import KeptUpload
 from .models import (
     APPROVE_PERMISSION,
     HELD_TAGS,
@@ -11,6 +12,8 @@ from .models import (
     DocumentStatus,
     PendingDocumentChange,
     ProtocolDocument,
+    file_size_label,
+    format_label,
     move_only_hides,
 )
 from .uploads import check_contents, extension_of, safe_file_name
@@ -25,7 +28,7 @@ DEFAULTED_FIELDS = {
 }
 
 # Not details of the document: what the form itself needs.
-FORM_ONLY_FIELDS = {"change_note", "upload_duplicate"}
+FORM_ONLY_FIELDS = {"change_note", "upload_duplicate", "kept_upload"}
 
 UNTAGGED_PDF_WARNING = (
     "This PDF has no accessibility tags, so screen readers may not read it properly. Export "
@@ -55,12 +58,17 @@ class ProtocolDocumentForm(BaseDocumentForm):
         help_text="Only if the library should hold a second copy of a file it already has.",
     )
 
+    # A signed token naming the file chosen before the form came back with a mistake
+    # (documents.kept_uploads), so that it need not be chosen again.
+    kept_upload = forms.CharField(required=False, widget=forms.HiddenInput)
+
     # The note belongs with the file it describes.
     field_order = ["title", "file", "change_note", "upload_duplicate"]
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, user=user, **kwargs)
+        self.kept = self.take_kept_upload()
         # The file the document has now, kept here because saving a replacement deletes it.
         self.previous_file = self.instance.file if self.instance.pk else None
         self.previous_url = self.instance.url if self.instance.pk else None
@@ -98,11 +106,46 @@ class ProtocolDocumentForm(BaseDocumentForm):
                 "the approved file. Choose a file here only to send a different one."
             )
 
+    def take_kept_upload(self):
+        """The file kept from this person's previous try, as if chosen again, unless they
+        have chosen another."""
+        token = self.data.get(self.add_prefix("kept_upload"))
+        if not token or self.files.get(self.add_prefix("file")) or not self.user:
+            return None
+        kept = KeptUpload.from_token(token, self.user, self.instance.pk)
+        if kept:
+            self.files = self.files.copy()
+            self.files[self.add_prefix("file")] = kept.as_uploaded_file()
+        return kept
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self.errors or not self.user:
+            return
+        uploaded = self.cleaned_data.get("file")
+        if not uploaded or "file" not in self.changed_data:
+            return
+        # The form comes back to be corrected: the chosen file waits on the server, named
+        # by the form, and the page shows the document's current file meanwhile.
+        self.remove_kept_upload()
+        kept, token = KeptUpload.keep(uploaded, self.chosen_name, self.user, self.instance.pk)
+        self.kept = kept
+        self.data = self.data.copy()
+        self.data[self.add_prefix("kept_upload")] = token
+        # The bound field, made while cleaning, has taken the field's help text already.
+        self["file"].help_text = (
+            f"Chosen file: {kept.chosen_name} ({format_label(kept.chosen_name)}, "
+            f"{file_size_label(uploaded.size)}) — kept; choose another to change it."
+        )
+        if self.previous_file:
+            self.instance.file = self.previous_file
+
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if not uploaded or "file" not in self.changed_data:
             return uploaded
         self.pdf_facts = check_contents(uploaded)
+        self.chosen_name = uploaded.name
         if self.previous_file:
             # Keep the public address: the new file takes the old name, with its own extension.
             stem = self.previous_file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -119,13 +162,6 @@ class ProtocolDocumentForm(BaseDocumentForm):
         replacing = self.previous_file and cleaned_data.get("file") and "file" in self.changed_data
         if replacing and not cleaned_data.get("change_note", "").strip():
             self.add_error("change_note", "Say briefly what changed in the new file.")
-            # Taking the file out of the cleaned data keeps the document's current file on
-            # the form's instance, so the page shows it rather than a missing new one.
-            self.add_error(
-                "file",
-                'Your new file was not saved because "What changed" is empty. '
-                "Fill it in, then choose the new file again.",
-            )
         status = cleaned_data.get("status")
         superseded_by = cleaned_data.get("superseded_by")
         if status == DocumentStatus.SUPERSEDED and not superseded_by:
@@ -150,7 +186,13 @@ class ProtocolDocumentForm(BaseDocumentForm):
         document = super().save(commit=commit)
         if previous_version:
             document.record_file_replacement(previous_version, self.previous_url, self.user)
+        if commit:
+            self.remove_kept_upload()
         return document
+
+    def remove_kept_upload(self):
+        if self.kept:
+            self.kept.remove()
 
     def check_not_a_copy(self, uploaded):
         """Two copies of one file drift apart when only one is updated: point to the
@@ -224,6 +266,7 @@ class ProtocolDocumentForm(BaseDocumentForm):
         else:
             pending.requested_by = self.user
             pending.save()
+        self.remove_kept_upload()
         # The form's instance carries the Editor's values: Wagtail's view logs and names
         # the document from it, so it goes back to what the public has.
         self.instance.refresh_from_db()

@@ -18,7 +18,6 @@ from wagtail.search.index import insert_or_update_object
 from wagtail.utils.file import hash_filelike
 
 from reviews.models import (
-    ACTION_STATUSES,
     DocumentReview,
     ReviewKind,
     ReviewSchedule,
@@ -146,15 +145,6 @@ class ProtocolDocumentQuerySet(DocumentQuerySet):
             output_field=models.IntegerField(),
         )
         return self.order_by(type_order, "library_order", "title", "pk")
-
-    def needing_review(self, today=None):
-        """Flagged at a review, overdue or due soon, soonest first: what reviewers should
-        act on."""
-        return (
-            self.with_review_status(today)
-            .filter(review_status__in=ACTION_STATUSES)
-            .order_by("review_due", "title")
-        )
 
 
 class ProtocolDocument(AbstractDocument, ReviewSchedule):
@@ -428,6 +418,12 @@ FORMAT_LABELS = {
 }
 
 
+def format_label(filename):
+    """'PDF', 'Word', …: a file's format as readers and staff are told it."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return FORMAT_LABELS.get(extension, extension.upper())
+
+
 class DocumentFileVersion(models.Model):
     """A file that a protocol document used to have, kept when staff replace it so that
     nothing is lost: staff can retrieve it from the admin, readers see what changed."""
@@ -546,15 +542,11 @@ class PendingDocumentChange(models.Model):
 
     @property
     def format_label(self):
-        extension = self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else ""
-        return FORMAT_LABELS.get(extension, extension.upper())
+        return format_label(self.filename)
 
     @property
     def file_size_label(self):
-        size = self.file_size or 0
-        if size < 1024 * 1024:
-            return f"{max(1, round(size / 1024))} KB"
-        return f"{size / (1024 * 1024):.1f} MB"
+        return file_size_label(self.file_size)
 
     def changed_details(self):
         """(label, approved value, new value) for each held detail, as Approvers read them."""

@@ -1,11 +1,12 @@
 from django.apps import apps
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.documents import get_document_model_string
 from wagtail.images import get_image_model_string
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
+
+from editorial.admin_reports import PermissionMenuItem
 
 from . import approval, file_history, serving
 from .models import APPROVE_PERMISSION, FILE_REPLACED
@@ -56,11 +57,6 @@ def register_file_history_urls():
     ]
 
 
-class ApproversMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(APPROVE_PERMISSION)
-
-
 @hooks.register("register_admin_urls")
 def register_approval_urls():
     return [
@@ -84,12 +80,13 @@ def register_approval_urls():
 
 @hooks.register("register_reports_menu_item")
 def register_awaiting_approval_menu_item():
-    return ApproversMenuItem(
+    return PermissionMenuItem(
         "Documents awaiting approval",
         reverse("documents_awaiting_approval"),
         name="documents-awaiting-approval",
         icon_name="doc-full-inverse",
         order=1040,
+        permission=APPROVE_PERMISSION,
     )
 
 

@@ -1,3 +1,4 @@
+from django.contrib import messages as django_messages
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -84,3 +85,35 @@ def put_the_approvers_decision_first(menu_items, request, context):
         # separate Publish would bypass the approval it records.
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
     menu_items.sort(key=lambda item: (ACTION_RANK.get(item.name, 2), item.order))
+
+
+@hooks.register("after_edit_page")
+def say_what_approving_did(request, page):
+    """After an Approver approves from the page editor, Wagtail says only that the page "has
+    been updated": say instead what approval did, in the workflow's terms."""
+    approving = request.POST.get("action-workflow-action") and (
+        request.POST.get("workflow-action-name") == "approve"
+    )
+    if not approving:
+        return
+    title = page.get_admin_display_title()
+    if page.workflow_in_progress:
+        task = page.current_workflow_task
+        said = f"“{title}” approved, awaiting {task.name if task else 'the next step'}."
+    elif page.get_view_restrictions().exists():
+        said = f"“{title}” approved and published: those it is restricted to now see it."
+    else:
+        said = f"“{title}” approved and published: practitioners now see it."
+    # Reading the messages marks those already added, Wagtail's "has been updated" among
+    # them, as shown; the others are added again after this one.
+    # Wagtail's message is HTML, its quotes escaped.
+    others = [
+        message
+        for message in django_messages.get_messages(request)
+        if not str(message.message).strip().endswith("has been updated.")
+    ]
+    messages.success(request, said)
+    for message in others:
+        django_messages.add_message(
+            request, message.level, message.message, extra_tags=message.extra_tags
+        )

@@ -1,12 +1,12 @@
 from django import forms
-from django.urls import include, path, reverse
+from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from editorial.admin_reports import register_report
 from editorial.exports import FormulaSafeExportMixin
 
 from .models import (
@@ -93,42 +93,14 @@ class ProceduresViewSetGroup(SnippetViewSetGroup):
 register_snippet(ProceduresViewSetGroup)
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
-@hooks.register("register_admin_urls")
-def register_report_urls():
-    def report_urls(view_class, namespace):
-        urls = [
-            path("", view_class.as_view(), name="report"),
-            path("results/", view_class.as_view(results_only=True), name="report_results"),
-        ]
-        return include((urls, namespace), namespace=namespace)
-
-    return [
-        path(
-            "reports/checks-after-procedure-updates/",
-            report_urls(ProcedureChecksReport, "procedure_checks"),
-        ),
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_procedure_checks_menu_item():
-    return PermissionMenuItem(
-        ProcedureChecksReport.page_title,
-        reverse("procedure_checks:report"),
-        name="checks-after-procedure-updates",
-        icon_name=ProcedureChecksReport.header_icon,
-        order=1070,
-        permission=PROCEDURE_CHECKS_PERMISSION,
-    )
+register_report(
+    ProcedureChecksReport,
+    url="checks-after-procedure-updates",
+    namespace="procedure_checks",
+    name="checks-after-procedure-updates",
+    order=1070,
+    permission=PROCEDURE_CHECKS_PERMISSION,
+)
 
 
 @hooks.register("before_edit_page")

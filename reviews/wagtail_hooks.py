@@ -1,11 +1,11 @@
 import datetime
 
-from django.contrib.auth.models import Permission
-from django.urls import include, path, reverse
+from django.urls import path
 from django.utils.formats import date_format
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
+
+from editorial.admin_reports import register_report
 
 from .components import ReviewDuePanel
 from .models import REVIEW_PERMISSION, ReviewOutcome
@@ -17,17 +17,14 @@ from .views import (
     ReviewDatesReport,
 )
 
-
-class ReviewersMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(REVIEW_PERMISSION)
-
-
-@hooks.register("register_admin_urls")
-def register_review_urls():
-    review_urls = [
-        path("", ReviewDatesReport.as_view(), name="report"),
-        path("results/", ReviewDatesReport.as_view(results_only=True), name="report_results"),
+register_report(
+    ReviewDatesReport,
+    url="review-dates",
+    namespace="review_dates",
+    name="review-dates",
+    order=1050,
+    permission=REVIEW_PERMISSION,
+    extra_urls=[
         path(
             "documents/<int:document_id>/mark-reviewed/",
             MarkDocumentReviewed.as_view(),
@@ -38,38 +35,14 @@ def register_review_urls():
             MarkPageReviewed.as_view(),
             name="mark_page_reviewed",
         ),
-    ]
-    return [
-        path(
-            "reports/review-dates/",
-            include((review_urls, "review_dates"), namespace="review_dates"),
-        )
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_review_dates_menu_item():
-    return ReviewersMenuItem(
-        ReviewDatesReport.page_title,
-        reverse("review_dates:report"),
-        name="review-dates",
-        icon_name="date",
-        order=1050,
-    )
+    ],
+)
 
 
 @hooks.register("construct_homepage_panels")
 def add_review_due_panel(request, panels):
     if request.user.has_perm(REVIEW_PERMISSION):
         panels.append(ReviewDuePanel())
-
-
-@hooks.register("register_permissions")
-def register_review_permission():
-    # Lets administrators give the permission to a group in Settings → Groups.
-    return Permission.objects.filter(
-        content_type__app_label="documents", codename="review_document"
-    )
 
 
 @hooks.register("register_log_actions")

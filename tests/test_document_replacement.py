@@ -1,12 +1,17 @@
 """Replacing a document's file keeps its address and the old file."""
 
+import os
+import time
+
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from documents import kept_uploads
 from documents.models import DocumentFileVersion, ProtocolDocument
 from documents.sample_files import make_docx, make_pdf
 from tests.editorial import sign_in
-from tests.factories import create_document, replace_file
+from tests.factories import create_document, document_edit_data, replace_file
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +116,7 @@ def test_a_replacement_without_a_note_says_what_is_missing_beside_the_fields(cli
     response = replace_file(client, document, "new.pdf", make_pdf("New"), "")
     html = response.content.decode()
     form = response.context["form"]
-    assert form.errors["change_note"] == ["Say briefly what changed in the new file."]
-    assert "choose the new file again" in form.errors["file"][0]
+    assert form.errors == {"change_note": ["Say briefly what changed in the new file."]}
     # The page still shows the document's current file, not a "file not found" warning.
     assert "could not be found" not in html
     assert document.filename in html
@@ -124,6 +128,76 @@ def test_a_replacement_without_a_note_says_what_is_missing_beside_the_fields(cli
     )
 
 
+def test_the_chosen_file_is_kept_until_the_note_is_given(client, staff):
+    document = create_document("Private fostering guide")
+    new_content = make_pdf("Private fostering guide v2", pages=3)
+    kept_before = set(kept_files())
+    response = replace_file(client, document, "Fostering v2.pdf", new_content, "")
+    (kept,) = set(kept_files()) - kept_before
+    html = response.content.decode()
+    assert "Chosen file: Fostering v2.pdf (PDF, 1 KB) — kept; choose another to change it." in html
+    token = response.context["form"]["kept_upload"].value()
+    assert f'name="kept_upload" value="{token}"' in html
+
+    # The next save, with the note and no file chosen again, replaces the file.
+    response = client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        document_edit_data(document, change_note="Adds a section.", kept_upload=token),
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.page_count == 3
+    with document.file.open("rb") as saved:
+        assert saved.read() == new_content
+    assert document.file_versions.get().change_note == "Adds a section."
+    # Nothing of it is left in the kept uploads.
+    assert kept not in kept_files()
+
+
+def test_a_kept_file_is_only_for_the_person_and_document_it_was_chosen_for(
+    client, staff, django_user_model
+):
+    document = create_document("Private fostering guide")
+    other_document = create_document("Neglect toolkit")
+    before = (other_document.file.name, other_document.file_hash)
+    response = replace_file(client, document, "new.pdf", make_pdf("New"), "")
+    token = response.context["form"]["kept_upload"].value()
+
+    client.post(
+        reverse("wagtaildocs:edit", args=[other_document.pk]),
+        document_edit_data(other_document, change_note="Stolen.", kept_upload=token),
+    )
+    other_document.refresh_from_db()
+    assert (other_document.file.name, other_document.file_hash) == before
+
+    someone_else = django_user_model.objects.create_superuser("other", "o@example.org", "pw")
+    sign_in(client, someone_else)
+    client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        document_edit_data(document, change_note="Not mine.", kept_upload=token),
+    )
+    assert not document.file_versions.exists()
+
+
+def test_kept_files_left_behind_are_removed_after_a_while(client, staff):
+    document = create_document("Private fostering guide")
+    kept_before = set(kept_files())
+    replace_file(client, document, "abandoned.pdf", make_pdf("Abandoned"), "")
+    (abandoned,) = set(kept_files()) - kept_before
+    long_ago = time.time() - kept_uploads.KEEP_FOR.total_seconds() - 60
+    os.utime(default_storage.path(f"{kept_uploads.FOLDER}/{abandoned}"), (long_ago, long_ago))
+
+    replace_file(client, document, "later.pdf", make_pdf("Later"), "")
+    assert abandoned not in kept_files()
+    assert any(name.endswith("-later.pdf") for name in kept_files())
+
+
+def kept_files():
+    if not default_storage.exists(kept_uploads.FOLDER):
+        return []
+    return default_storage.listdir(kept_uploads.FOLDER)[1]
+
+
 def test_the_edit_page_extends_wagtails_with_pages_tags_and_previous_files(client, staff):
     document = create_document("Untagged toolkit", pages=4, tagged=False)
     html = client.get(reverse("wagtaildocs:edit", args=[document.pk])).content.decode()
@@ -132,5 +206,5 @@ def test_the_edit_page_extends_wagtails_with_pages_tags_and_previous_files(clien
     assert "<dd>4</dd>" in html
     assert reverse("documents_file_history", args=[document.pk]) in html
     # Wagtail's own facts are still there.
-    assert "Filesize" in html
+    assert "<dt>Size</dt>" in html
     assert "Used 0 times" in html or "Used 1 time" in html

@@ -4,7 +4,9 @@ through the library it belongs to."""
 import re
 
 import pytest
+from django.urls import reverse
 
+from tests.editorial import sign_in
 from tests.factories import create_document
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +42,13 @@ def test_a_document_entry_breadcrumb_includes_the_library(client):
         ("/people-working-with-children/", "People working with children"),
         (LIBRARY, "Local protocols and guidance"),
     ]
+
+
+def test_the_admin_edit_page_gives_the_size_as_the_site_does(client, django_user_model):
+    document = create_document("Wombat admin size guide")
+    assert document.file_size < 1024
+    sign_in(client, django_user_model.objects.create_superuser("sizer", "s@example.org", "pw"))
+    html = client.get(reverse("wagtaildocs:edit", args=[document.pk])).content.decode()
+    facts = html[html.index("<dt>Size</dt>") :]
+    assert facts.startswith("<dt>Size</dt>\n            <dd>1 KB</dd>")
+    assert "bytes" not in html

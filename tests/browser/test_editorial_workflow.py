@@ -7,14 +7,12 @@ afterwards: the page it edits is its own, not a demo page other tests read.
 """
 
 import pytest
-from axes.models import AccessAttempt, AccessLog
-from django.contrib.auth import get_user_model
-from wagtail.models import PageLogEntry
 
-from pages.models import GuidancePage, SectionPage
+from pages.models import GuidancePage
 from tests.editorial import APPROVERS, EDITORS, authenticator_app, staff_member
 
 from .browsing import Tab, sign_in
+from .committed import published_guidance_page, staff_accounts
 
 PASSWORD = "a long password for the browser test"
 OLD_SUMMARY = "How to share information about a child, and with whom."
@@ -23,37 +21,26 @@ NEW_SUMMARY = "How to share information about a child safely, lawfully and quick
 
 @pytest.fixture
 def guidance_page(django_db_blocker):
-    with django_db_blocker.unblock():
-        section = SectionPage.objects.get(slug="people-working-with-children")
-        page = GuidancePage(
+    with (
+        django_db_blocker.unblock(),
+        published_guidance_page(
             title="Information sharing",
             slug="information-sharing-browser-test",
             search_description=OLD_SUMMARY,
-        )
-        section.add_child(instance=page)
-        page.save_revision().publish()
-    yield page
-    with django_db_blocker.unblock():
-        # Revisions and workflow states go with the page; its log entries would not.
-        PageLogEntry.objects.filter(page_id=page.pk).delete()
-        GuidancePage.objects.get(pk=page.pk).delete()
+        ) as page,
+    ):
+        yield page
 
 
 @pytest.fixture
 def staff(django_db_blocker):
     with django_db_blocker.unblock():
-        users = {
-            "editor": staff_member("browser-editor", EDITORS, password=PASSWORD),
-            "approver": staff_member("browser-approver", APPROVERS, password=PASSWORD),
-        }
+        editor = staff_member("browser-editor", EDITORS, password=PASSWORD)
+        approver = staff_member("browser-approver", APPROVERS, password=PASSWORD)
         # Approvers sign in with a code from their authenticator app too.
-        authenticator_app(users["approver"])
-    yield users
-    with django_db_blocker.unblock():
-        usernames = [user.username for user in users.values()]
-        AccessAttempt.objects.filter(username__in=usernames).delete()
-        AccessLog.objects.filter(username__in=usernames).delete()
-        get_user_model().objects.filter(username__in=usernames).delete()
+        authenticator_app(approver)
+        with staff_accounts(editor, approver):
+            yield {"editor": editor, "approver": approver}
 
 
 @pytest.fixture
@@ -87,6 +74,11 @@ def test_an_editors_change_reaches_readers_once_an_approver_approves(
         approver.page.get_by_role("button", name="More actions").click()
         approver.page.get_by_role("button", name="Approve and Publish", exact=True).click()
         approver.page.wait_for_url("**/admin/pages/*/")
+        # The message says what approving did, not that the page "has been updated".
+        assert approver.page.get_by_text(
+            "“Information sharing” approved and published: practitioners now see it."
+        ).is_visible()
+        assert "has been updated" not in approver.page.content()
         approved = GuidancePage.objects.get(pk=guidance_page.pk)
         assert not approved.workflow_in_progress
         assert approved.live and not approved.has_unpublished_changes
