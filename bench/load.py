@@ -87,27 +87,34 @@ def build_site(env):
 def serve(env, *options):
     """gunicorn.conf.py as shipped; only the address (and `options`) are the bench's."""
     port = free_port()
-    server = subprocess.Popen(
-        [GUNICORN, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *options],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{MINIMAL}", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start within 30 seconds") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    # Its log goes to standard output (the access log among it); what it says on
+    # standard error before its logging is set up is shown if it fails to start.
+    with tempfile.TemporaryFile() as errors:
+        server = subprocess.Popen(
+            [GUNICORN, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *options],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        try:
+            # A machine busy with other work can take a minute to start Django and
+            # compile the templates.
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{MINIMAL}", timeout=1)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        errors.seek(0)
+                        said = errors.read().decode(errors="replace")[-3000:]
+                        raise SystemExit(f"gunicorn did not start:\n{said}") from None
+                    time.sleep(0.2)
+            yield port
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def load(port, path, seconds, connections):
