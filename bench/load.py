@@ -13,9 +13,9 @@ targets are set against (cached pages at least 90 %, uncached at least 10 % on S
 --database postgres creates its own database on PostgreSQL (BENCH_POSTGRES_URL, default
 postgres://postgres@127.0.0.1:5432/postgres) and drops it afterwards; SQLite lives in a
 temporary folder. Each figure is the median of --rounds runs. --recycling SECONDS loads
-one cached page for that long with a low max_requests, to show whether replacing workers
-shows in the p99. Needs wrk (apt-get install wrk). Sends traffic only to 127.0.0.1 and
-stops by itself.
+one cached page for that long with a low max_requests, and for as long without
+replacements, to show whether replacing workers shows in the p99. Needs wrk (apt-get
+install wrk). Sends traffic only to 127.0.0.1 and stops by itself.
 """
 
 import argparse
@@ -188,10 +188,16 @@ def main():
             env = environment(workdir, database_url)
             build_site(env)
             if args.recycling:
-                # About one replacement per worker every few seconds at cached speeds.
-                with serve({**env, "PAGE_CACHE_SECONDS": "600"}, "--max-requests", "5000") as port:
-                    result = load(port, PAGES["home"], args.recycling, args.connections)
-                rows.append((f"home, cached, max_requests 5000, {args.recycling} s", result, None))
+                # 5,000 is a replacement per worker every few seconds at cached speeds, four
+                # times as often as gunicorn.conf.py's limit. The same run without any
+                # replacement (0) shows what a busy machine alone does to the p99.
+                for max_requests in ("0", "5000"):
+                    with serve(
+                        {**env, "PAGE_CACHE_SECONDS": "600"}, "--max-requests", max_requests
+                    ) as port:
+                        result = load(port, PAGES["home"], args.recycling, args.connections)
+                    name = f"home, cached, max_requests {max_requests}, {args.recycling} s"
+                    rows.append((name, result, None))
             else:
                 for mode, cache_seconds in (("cached", "600"), ("uncached", "0")):
                     with serve({**env, "PAGE_CACHE_SECONDS": cache_seconds}) as port:
