@@ -214,10 +214,28 @@ def parameters_key(version, location):
     return f"page-cache:{version}:parameters:{digest}"
 
 
-def cache_key(request, version, location, parameters):
+def cache_key(request, version, location, parameters, encoding):
     query = urlencode([(name, value) for name in parameters for value in request.GET.getlist(name)])
     digest = hashlib.sha256(f"{location}?{query}".encode()).hexdigest()
-    return f"page-cache:{version}:{digest}"
+    return f"page-cache:{version}:{encoding}:{digest}"
+
+
+_declared_parameters = {}
+
+
+def declared_parameters(cache, version, location):
+    """The query parameters the page at `location` declared under this version, or None
+    while no response has declared them. Kept by the process once read: they come from
+    the page's type, which only a change that moves the version can change, and a hit on
+    a page with a query string (search, library filters) then reads one cache entry, not
+    two. One version per address is kept, so this holds no more than the site's pages."""
+    known = _declared_parameters.get(location)
+    if known is not None and known[0] == version:
+        return known[1]
+    parameters = cache.get(parameters_key(version, location))
+    if parameters is not None:
+        _declared_parameters[location] = (version, parameters)
+    return parameters
 
 
 def is_cacheable_request(request):
@@ -252,19 +270,27 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 COMPRESSIBLE_TYPES = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")
 
 
+def accepted_encoding(request):
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    return "gzip" if ACCEPTS_GZIP.search(accepted) else "identity"
+
+
 class StoredPage(NamedTuple):
-    """What the cache keeps of a response: its bytes and headers, and the bytes gzipped
-    once when stored (None when not worth it). Cheaper to read than a pickled
-    HttpResponse, and a hit then compresses nothing."""
+    """What the cache keeps of a response for one Accept-Encoding: its headers and the
+    bytes to send, gzipped once when stored for clients that accept gzip (when worth it).
+    Each encoding is an entry of its own, so a hit reads (and the file cache inflates)
+    only the bytes it sends, and compresses nothing. Cheaper to read than a pickled
+    HttpResponse."""
 
     stored_at: float
     status: int
     headers: dict
     body: bytes
-    gzipped: bytes | None
+    content_encoding: str | None
 
     @classmethod
-    def of(cls, response):
+    def encodings_of(cls, response):
+        """{"gzip": StoredPage, "identity": StoredPage}, the same one when gzip does not pay."""
         patch_vary_headers(response, ("Accept-Encoding",))
         body = response.content
         compressible = (
@@ -273,20 +299,17 @@ class StoredPage(NamedTuple):
             and response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
         )
         gzipped = gzip.compress(body, compresslevel=9, mtime=0) if compressible else None
-        if gzipped is not None and len(gzipped) >= len(body):
-            gzipped = None
         headers = {name: value for name, value in response.items() if name != "Content-Length"}
-        return cls(time.time(), response.status_code, headers, body, gzipped)
+        plain = cls(time.time(), response.status_code, headers, body, None)
+        if gzipped is None or len(gzipped) >= len(body):
+            return {"gzip": plain, "identity": plain}
+        return {"gzip": plain._replace(body=gzipped, content_encoding="gzip"), "identity": plain}
 
-    def response_for(self, request, label):
-        use_gzip = self.gzipped is not None and ACCEPTS_GZIP.search(
-            request.META.get("HTTP_ACCEPT_ENCODING", "")
-        )
-        body = self.gzipped if use_gzip else self.body
-        response = HttpResponse(body, status=self.status, headers=self.headers)
-        response["Content-Length"] = str(len(body))
-        if use_gzip:
-            response["Content-Encoding"] = "gzip"
+    def response(self, label):
+        response = HttpResponse(self.body, status=self.status, headers=self.headers)
+        response["Content-Length"] = str(len(self.body))
+        if self.content_encoding:
+            response["Content-Encoding"] = self.content_encoding
         # A shared cache in front counts the time spent here against s-maxage.
         response["Age"] = str(max(0, int(time.time() - self.stored_at)))
         response["X-Page-Cache"] = label
@@ -309,14 +332,15 @@ class AnonymousPageCacheMiddleware:
         version = content_version(request)
         location = page_location(request)
         has_query = bool(request.META.get("QUERY_STRING"))
+        encoding = accepted_encoding(request)
         # An unknown version (the cache unreachable) caches nothing: a page stored under
         # it could be served after a later change that nothing could record.
         if version is not None:
-            parameters = cache.get(parameters_key(version, location)) if has_query else ()
+            parameters = declared_parameters(cache, version, location) if has_query else ()
             if parameters is not None:
-                stored = cache.get(cache_key(request, version, location, parameters))
+                stored = cache.get(cache_key(request, version, location, parameters, encoding))
                 if stored is not None:
-                    return StoredPage(*stored).response_for(request, "hit")
+                    return StoredPage(*stored).response("hit")
 
         response = self.get_response(request)
         if not is_cacheable_response(response):
@@ -327,9 +351,12 @@ class AnonymousPageCacheMiddleware:
             return response
         timeout = min(settings.PAGE_CACHE_SECONDS, shared_max_age(response))
         parameters = declared or ()
-        stored = StoredPage.of(response)
-        # A plain tuple: what the cache pickles stays readable whatever this class becomes.
-        cache.set(cache_key(request, version, location, parameters), tuple(stored), timeout)
+        stored = StoredPage.encodings_of(response)
+        for stored_encoding, page in stored.items():
+            # A plain tuple: what the cache pickles stays readable whatever this class
+            # becomes.
+            key = cache_key(request, version, location, parameters, stored_encoding)
+            cache.set(key, tuple(page), timeout)
         if declared is not None:
             cache.set(parameters_key(version, location), parameters, timeout)
-        return stored.response_for(request, "miss")
+        return stored[encoding].response("miss")

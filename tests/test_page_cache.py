@@ -313,3 +313,31 @@ def test_html_is_compressed_once_when_stored_for_clients_that_accept_it(client):
         assert gzip.decompress(hit.content) == plain.content
         assert int(hit["Content-Length"]) == len(hit.content)
     assert client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="identity").content == plain.content
+
+
+def test_a_hit_reads_one_entry_holding_only_the_bytes_it_sends(client, file_cache):
+    """The file cache inflates whatever it reads: a hit that read the plain page along
+    with the gzipped one, or the page's parameters again, cost a quarter more than a
+    minimal view served from the cache."""
+    backend = type(page_cache())
+    read = backend.get
+    reads = []
+
+    def recording_get(self, key, *args, **kwargs):
+        value = read(self, key, *args, **kwargs)
+        reads.append(value)
+        return value
+
+    for _ in range(2):
+        client.get(LIBRARY, {"document_type": "toolkit"}, HTTP_ACCEPT_ENCODING="gzip")
+    with mock.patch.object(backend, "get", recording_get):
+        hit = client.get(LIBRARY, {"document_type": "toolkit"}, HTTP_ACCEPT_ENCODING="gzip")
+        plain = client.get(LIBRARY, {"document_type": "toolkit"})
+    assert (hit["X-Page-Cache"], plain["X-Page-Cache"]) == ("hit", "hit")
+    pages = [value for value in reads if isinstance(value, tuple)]
+    assert len(reads) == 4  # the version and the page, for each
+    assert [[part for part in page if isinstance(part, bytes)] for page in pages] == [
+        [hit.content],
+        [plain.content],
+    ]
+    assert gzip.decompress(hit.content) == plain.content
