@@ -11,14 +11,48 @@ from pages.models import GuidancePage, HomePage, SectionPage
 from tests.editorial import APPROVERS, EDITORS, sign_in, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
 
-BROWSER_TESTS = Path(__file__).parent / "browser"
+ROOT = Path(__file__).parent.parent
+BROWSER_TESTS = ROOT / "tests" / "browser"
+PRODUCTION_TESTS = ROOT / "tests" / "production"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Marks the browser tests (tests/browser/), which `make test-fast` leaves out."""
+    """Marks the browser tests (tests/browser/) and those against the production site
+    (tests/production/), which `make test-fast` leaves out, and runs them first: they take
+    the longest, so under pytest-xdist each starts on a worker of its own while the other
+    tests share out what is left."""
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
+        if PRODUCTION_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.production)
+    items.sort(
+        key=lambda item: (
+            PRODUCTION_TESTS not in item.path.parents,
+            BROWSER_TESTS not in item.path.parents,
+        )
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `--dist loadfile`, the browser tests and the production tests are one unit of
+    work each, as a test file is: each folder's servers, browser and site are started once
+    per run, not once on each worker."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FoldersOfServersAsOneUnit(LoadFileScheduling):
+        # xdist's documented way to choose the units: a scope name for each test.
+        def _split_scope(self, nodeid):
+            for folder in (BROWSER_TESTS, PRODUCTION_TESTS):
+                prefix = f"{folder.relative_to(ROOT).as_posix()}/"
+                if nodeid.startswith(prefix):
+                    return prefix
+            return super()._split_scope(nodeid)
+
+    return FoldersOfServersAsOneUnit(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
