@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Page, Site
 
-from pages.models import GuidancePage, HomePage, SectionPage
+from pages.models import GuidancePage, HomePage, LocalGuidancePage, SectionPage, WhatsNewPage
 from tests.editorial import APPROVERS, EDITORS, sign_in, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
 
@@ -100,6 +100,18 @@ def section(home):
 @pytest.fixture
 def guidance_page(section):
     return GuidancePage.objects.get(slug="working-together-to-safeguard-children")
+
+
+@pytest.fixture
+def library_page(home):
+    """The site's library of local protocols and guidance (its first LocalGuidancePage)."""
+    return LocalGuidancePage.objects.live().public().order_by("path").first()
+
+
+@pytest.fixture
+def whats_new_page(home):
+    """The site's "What's new" page."""
+    return WhatsNewPage.objects.live().public().order_by("path").first()
 
 
 def page_at(url_path):
