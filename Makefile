@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # One pytest worker per core (pytest-xdist); each test module keeps to one worker, so that
-# its module-scoped servers start once. (xdist's loadgroup does not group under pytest 9.)
-PYTEST_PARALLEL ?= -n auto --dist loadfile
+# its module-scoped servers start once, and so do tests/browser/ and tests/production/ as a
+# whole (tests/conftest.py), which start first, in the order they are collected.
+# (xdist's loadgroup does not group under pytest 9.)
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 
 .PHONY: run test test-fast lint install install-test lock check migrate demo clean
 

@@ -7,18 +7,52 @@ from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Page, Site
 
-from pages.models import GuidancePage, HomePage, SectionPage
+from pages.models import GuidancePage, HomePage, LocalGuidancePage, SectionPage, WhatsNewPage
 from tests.editorial import APPROVERS, EDITORS, sign_in, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
 
-BROWSER_TESTS = Path(__file__).parent / "browser"
+ROOT = Path(__file__).parent.parent
+BROWSER_TESTS = ROOT / "tests" / "browser"
+PRODUCTION_TESTS = ROOT / "tests" / "production"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Marks the browser tests (tests/browser/), which `make test-fast` leaves out."""
+    """Marks the browser tests (tests/browser/) and those against the production site
+    (tests/production/), which `make test-fast` leaves out, and runs them first: they take
+    the longest, so under pytest-xdist each starts on a worker of its own while the other
+    tests share out what is left."""
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
+        if PRODUCTION_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.production)
+    items.sort(
+        key=lambda item: (
+            PRODUCTION_TESTS not in item.path.parents,
+            BROWSER_TESTS not in item.path.parents,
+        )
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `--dist loadfile`, the browser tests and the production tests are one unit of
+    work each, as a test file is: each folder's servers, browser and site are started once
+    per run, not once on each worker."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FoldersOfServersAsOneUnit(LoadFileScheduling):
+        # xdist's documented way to choose the units: a scope name for each test.
+        def _split_scope(self, nodeid):
+            for folder in (BROWSER_TESTS, PRODUCTION_TESTS):
+                prefix = f"{folder.relative_to(ROOT).as_posix()}/"
+                if nodeid.startswith(prefix):
+                    return prefix
+            return super()._split_scope(nodeid)
+
+    return FoldersOfServersAsOneUnit(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -66,6 +100,18 @@ def section(home):
 @pytest.fixture
 def guidance_page(section):
     return GuidancePage.objects.get(slug="working-together-to-safeguard-children")
+
+
+@pytest.fixture
+def library_page(home):
+    """The site's library of local protocols and guidance (its first LocalGuidancePage)."""
+    return LocalGuidancePage.objects.live().public().order_by("path").first()
+
+
+@pytest.fixture
+def whats_new_page(home):
+    """The site's "What's new" page."""
+    return WhatsNewPage.objects.live().public().order_by("path").first()
 
 
 def page_at(url_path):

@@ -234,6 +234,20 @@ class ProductionSite:
                 '<iframe src="https://www.youtube.com/embed/stand-in"></iframe>',
             )
 
+    def run(self, *command, **settings):
+        """`command` in a container of its own, as the scheduled jobs run: the image's steps
+        (the script), the site's environment with `settings`. Returns its standard output."""
+        result = subprocess.run(
+            [SCRIPT, *command],
+            cwd=ROOT,
+            env={**self.environment, **settings},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
     def remove(self):
         self.database.drop()
         shutil.rmtree(self.root, ignore_errors=True)

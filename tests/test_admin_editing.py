@@ -51,10 +51,10 @@ def test_staff_member_creates_and_publishes_a_guidance_page(client, moderator, s
 
     page = GuidancePage.objects.get(slug="private-fostering")
     assert page.live
-    public = client.get("/people-working-with-children/private-fostering/")
+    public = client.get(page.url)
     assert public.status_code == 200
     assert "A child cared for by someone" in public.content.decode()
-    listing = client.get("/people-working-with-children/").content.decode()
+    listing = client.get(section.url).content.decode()
     assert "Recognising private fostering arrangements." in listing
 
 

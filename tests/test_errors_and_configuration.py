@@ -30,7 +30,7 @@ def test_server_error_page_stands_alone(client):
 
 
 @override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
-def test_a_crashing_page_shows_the_500_page(client, monkeypatch):
+def test_a_crashing_page_shows_the_500_page(client, monkeypatch, guidance_page):
     from pages.models import GuidancePage
 
     def explode(self, request, *args, **kwargs):
@@ -38,7 +38,7 @@ def test_a_crashing_page_shows_the_500_page(client, monkeypatch):
 
     monkeypatch.setattr(GuidancePage, "get_context", explode)
     client.raise_request_exception = False
-    response = client.get("/concerned-about-a-child/")
+    response = client.get(guidance_page.url)
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
     assert "boom" not in response.content.decode()

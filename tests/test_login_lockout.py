@@ -153,14 +153,19 @@ def settings_under(**environment):
 PROXY = "10.0.0.2"
 
 
-@pytest.fixture
-def behind_one_proxy():
+@pytest.fixture(scope="module")
+def one_proxy_settings():
     """The settings a deployment behind one reverse proxy gets from
-    TRUSTED_PROXY_ADDRESSES."""
+    TRUSTED_PROXY_ADDRESSES: read once for the module, as each reading starts Python."""
     configured = settings_under(TRUSTED_PROXY_ADDRESSES=f"{PROXY},10.9.0.0/16")
     assert configured["TRUSTED_PROXY_ADDRESSES"] == [PROXY, "10.9.0.0/16"]
     assert configured["TRUSTED_PROXY_HEADER"] == "X-Forwarded-For"
-    with override_settings(TRUSTED_PROXY_ADDRESSES=configured["TRUSTED_PROXY_ADDRESSES"]):
+    return configured
+
+
+@pytest.fixture
+def behind_one_proxy(one_proxy_settings):
+    with override_settings(TRUSTED_PROXY_ADDRESSES=one_proxy_settings["TRUSTED_PROXY_ADDRESSES"]):
         yield
 
 

@@ -13,15 +13,13 @@ from pages.rich_text import BasePageLinkHandler
 pytestmark = pytest.mark.django_db
 
 
-def linked_pages():
-    return [
-        Page.objects.type(SectionPage).get(slug="people-working-with-children"),
-        Page.objects.type(GuidancePage).get(slug="working-together-to-safeguard-children"),
-    ]
+@pytest.fixture
+def pages(section, guidance_page):
+    """Two pages of different types, as generic pages: what a link names is an id."""
+    return list(Page.objects.filter(pk__in=[section.pk, guidance_page.pk]).order_by("depth"))
 
 
-def test_rich_text_page_links_are_each_pages_own_type_in_one_query():
-    pages = linked_pages()
+def test_rich_text_page_links_are_each_pages_own_type_in_one_query(pages):
     with CaptureQueriesContext(connection) as queries:
         linked = BasePageLinkHandler.get_many([{"id": str(page.pk)} for page in pages])
     assert [type(page) for page in linked] == [SectionPage, GuidancePage]
@@ -29,8 +27,7 @@ def test_rich_text_page_links_are_each_pages_own_type_in_one_query():
     assert len(queries) == 1
 
 
-def test_link_blocks_load_each_pages_own_type_in_one_query():
-    pages = linked_pages()
+def test_link_blocks_load_each_pages_own_type_in_one_query(pages):
     with CaptureQueriesContext(connection) as queries:
         linked = LinkedPageChooserBlock().bulk_to_python([page.pk for page in pages])
     assert [type(page) for page in linked] == [SectionPage, GuidancePage]

@@ -1,5 +1,6 @@
 """The Redis cache that keeps the site up while Redis is down (partnership_site/cache.py).
-tests/test_faults.py stops Redis under a running server; these look at the cache itself."""
+tests/production/test_faults.py stops Redis under a running server; these look at the cache
+itself."""
 
 import logging
 import time

@@ -40,10 +40,10 @@ def test_editors_choose_the_neutral_site(client, partnership):
     assert [link["href"] for link in links] == ["https://www.example.com/recipes"]
 
 
-def test_editors_can_switch_it_off(client, partnership):
+def test_editors_can_switch_it_off(client, partnership, guidance_page):
     partnership.quick_exit_enabled = False
     partnership.save()
-    links, scripts = exit_links(client, "/concerned-about-a-child/")
+    links, scripts = exit_links(client, guidance_page.url)
     assert not links
     assert not scripts
 

@@ -22,7 +22,6 @@ from wagtail.models import Collection, CollectionViewRestriction, ModelLogEntry,
 
 from feedback.models import ReaderReport, ReportReason
 from tests.admin_reports import report_rows
-from tests.conftest import page_at
 from tests.editorial import REVIEWERS, logged_in, staff_member
 from tests.factories import create_document
 from tests.query_counts import QUERY_BUDGET, count_queries
@@ -30,7 +29,6 @@ from tests.query_counts import QUERY_BUDGET, count_queries
 pytestmark = pytest.mark.django_db
 
 FORM_URL = "/feedback/"
-LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
 OWNER = "owner@example.org"
 DETAILS = "The phone number for the MASH in section 2 is out of date."
 
@@ -80,8 +78,8 @@ def test_every_page_links_to_the_form_without_a_cookie(client, guidance_page, ho
         assert not response.cookies
 
 
-def test_a_document_entry_links_to_the_form_for_the_document(client, document):
-    response = client.get(f"{LIBRARY}{document.pk}/")
+def test_a_document_entry_links_to_the_form_for_the_document(client, document, library_page):
+    response = client.get(f"{library_page.url}{document.pk}/")
     assert f'href="/feedback/?document={document.pk}"' in response.content.decode()
     assert not response.cookies
 
@@ -112,14 +110,14 @@ def test_a_report_on_a_page_is_stored_for_the_page(client, owned_page):
     assert not thanks.cookies
 
 
-def test_a_report_on_a_document_entry_is_stored_for_the_document(client, document):
+def test_a_report_on_a_document_entry_is_stored_for_the_document(client, document, library_page):
     response = send(client, {"document": document.pk}, details="")
     assert response.status_code == 302
     report = ReaderReport.objects.get()
     assert (report.page_id, report.document_id) == (None, document.pk)
     assert report.details == ""
     sent = client.get(response["Location"]).content.decode()
-    assert f'href="{LIBRARY}{document.pk}/"' in sent
+    assert f'href="{library_page.url}{document.pk}/"' in sent
 
 
 def test_bad_input_is_explained_and_nothing_typed_is_lost(client, guidance_page):
@@ -209,7 +207,9 @@ def test_reports_are_throttled_per_address_and_per_ipv6_64(client, guidance_page
     assert ReaderReport.objects.count() == 6
 
 
-def test_private_draft_and_missing_content_cannot_be_reported(client, guidance_page, document):
+def test_private_draft_and_missing_content_cannot_be_reported(
+    client, guidance_page, document, section
+):
     PageViewRestriction.objects.create(
         page=guidance_page, restriction_type=PageViewRestriction.LOGIN
     )
@@ -219,7 +219,7 @@ def test_private_draft_and_missing_content_cannot_be_reported(client, guidance_p
     )
     document.collection = private_collection
     document.save()
-    draft = page_at("/people-working-with-children/")
+    draft = section
     draft.unpublish()
 
     for query in (

@@ -22,7 +22,6 @@ from tests.factories import create_document
 
 pytestmark = pytest.mark.django_db
 
-LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
 REPORT_URL = "/admin/reports/review-dates/"
 TODAY = timezone.localdate()
 LAST_REVIEWED = TODAY - datetime.timedelta(days=300)
@@ -61,26 +60,26 @@ def record(client, document, outcome):
     )
 
 
-def entry(client, document):
-    return client.get(f"{LIBRARY}{document.pk}/").content.decode()
+def entry(client, library, document):
+    return client.get(f"{library.url}{document.pk}/").content.decode()
 
 
-def library_item(client, document):
-    html = client.get(LIBRARY).content.decode()
+def library_item(client, library, document):
+    html = client.get(library.url).content.decode()
     start = html.index(f">{document.title} <span")
     return html[start : html.index("</li>", start)]
 
 
 @pytest.mark.parametrize("outcome", ["no_changes", "updated"])
 def test_a_document_found_current_is_due_again_an_interval_later(
-    reviewer_client, client, document, outcome
+    reviewer_client, client, document, outcome, library_page
 ):
     record(reviewer_client, document, outcome)
     document.refresh_from_db()
     assert document.last_reviewed_on == TODAY
     assert document.review_due == TODAY + relativedelta(months=document.review_interval_months)
     assert document.review_status_on() == ReviewStatus.CURRENT
-    assert "Needs rewriting" not in entry(client, document)
+    assert "Needs rewriting" not in entry(client, library_page, document)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +90,7 @@ def test_a_document_found_current_is_due_again_an_interval_later(
     ],
 )
 def test_a_document_found_wanting_is_flagged_and_never_reads_as_freshly_reviewed(
-    reviewer_client, client, document, outcome, status, notice
+    reviewer_client, client, document, outcome, status, notice, library_page
 ):
     due_before = document.review_due
     response = record(reviewer_client, document, outcome)
@@ -100,12 +99,12 @@ def test_a_document_found_wanting_is_flagged_and_never_reads_as_freshly_reviewed
     document.refresh_from_db()
     assert (document.last_reviewed_on, document.review_due) == (LAST_REVIEWED, due_before)
 
-    page = entry(client, document)
+    page = entry(client, library_page, document)
     assert notice in page
     assert f"{TODAY:%B %Y}" not in page.split("<h2>Accessible formats</h2>")[0].replace(
         f"on {TODAY.day} {TODAY:%B %Y}", ""
     )
-    assert notice in library_item(client, document)
+    assert notice in library_item(client, library_page, document)
 
     rows = {row[0]: row[1] for row in report_rows(reviewer_client.get(REPORT_URL, {"owner": TEAM}))}
     assert rows[document.title] == status.label
@@ -117,13 +116,15 @@ def test_a_document_found_wanting_is_flagged_and_never_reads_as_freshly_reviewed
     assert [row[0] for row in flagged] == [document.title]
 
 
-def test_a_later_review_finding_it_current_clears_the_flag(reviewer_client, client, document):
+def test_a_later_review_finding_it_current_clears_the_flag(
+    reviewer_client, client, document, library_page
+):
     record(reviewer_client, document, "needs_rewrite")
     record(reviewer_client, document, "updated")
     document.refresh_from_db()
     assert document.review_finding == ""
     assert document.last_reviewed_on == TODAY
-    assert "Needs rewriting." not in entry(client, document)
+    assert "Needs rewriting." not in entry(client, library_page, document)
     assert document.pk not in on_the_list()
 
 

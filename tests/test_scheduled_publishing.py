@@ -24,7 +24,6 @@ from tests.test_partnership_approval import act
 pytestmark = pytest.mark.django_db
 
 AN_HOUR = datetime.timedelta(hours=1)
-ADDRESS = "/people-working-with-children/new-threshold-document/"
 
 
 @pytest.fixture(autouse=True)
@@ -61,16 +60,17 @@ def test_an_approved_page_goes_live_when_its_time_comes(client, section, editor,
     )
     assert response.status_code == 302
     page = GuidancePage.objects.get(slug="new-threshold-document")
+    address = f"{section.url}new-threshold-document/"
     act(approver, page, "approve")
 
     page.refresh_from_db()
     assert not page.live
-    assert client.get(ADDRESS).status_code == 404
+    assert client.get(address).status_code == 404
     publish_scheduled()
-    assert client.get(ADDRESS).status_code == 404
+    assert client.get(address).status_code == 404
 
     publish_scheduled(later=2 * AN_HOUR)
-    response = client.get(ADDRESS)
+    response = client.get(address)
     assert response.status_code == 200
     assert "Level 4: specialist." in response.content.decode()
     assert Page.objects.get(pk=page.pk).live

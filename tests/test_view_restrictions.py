@@ -18,7 +18,6 @@ from tests.editorial import logged_in, staff_member
 
 pytestmark = pytest.mark.django_db
 
-GUIDANCE = "/people-working-with-children/working-together-to-safeguard-children/"
 DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
@@ -57,11 +56,13 @@ def test_restricting_a_page_takes_effect_on_the_next_request(client, staff_page)
     assert client.get(staff_page.url).status_code == 200
 
 
-def test_restricted_pages_are_left_out_of_listings_search_and_whats_new(client, staff_page):
+def test_restricted_pages_are_left_out_of_listings_search_and_whats_new(
+    client, staff_page, section, whats_new_page
+):
     places = [
-        ("/people-working-with-children/", {}),
+        (section.url, {}),
         ("/search/", {"q": "walrus"}),
-        ("/whats-new/", {}),
+        (whats_new_page.url, {}),
     ]
     for url, query in places:
         assert shows_staff_page(client, url, **query), url
@@ -78,10 +79,10 @@ def test_an_alias_of_a_restricted_page_is_restricted(client, home, staff_page):
     assert client.get(alias.url).status_code == 302
 
 
-def test_a_page_no_restriction_covers_does_not_look_restrictions_up(client):
-    client.get(GUIDANCE)
+def test_a_page_no_restriction_covers_does_not_look_restrictions_up(client, guidance_page):
+    client.get(guidance_page.url)
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(GUIDANCE).status_code == 200
+        assert client.get(guidance_page.url).status_code == 200
     assert not [query for query in queries if "pageviewrestriction" in query["sql"]]
 
 
@@ -97,13 +98,13 @@ def test_nothing_is_remembered_while_the_cache_keeps_nothing(client, staff_page)
     assert client.get(staff_page.url).status_code == 302
 
 
-def test_a_page_request_reads_the_content_version_from_the_cache_once(client):
+def test_a_page_request_reads_the_content_version_from_the_cache_once(client, guidance_page):
     # The restriction check uses the version the request already read: with Redis,
     # another read would be another round trip on every page.
-    client.get(GUIDANCE)
+    client.get(guidance_page.url)
     cache = page_cache()
     with mock.patch.object(cache, "get", wraps=cache.get) as reads:
-        assert client.get(GUIDANCE).status_code == 200
+        assert client.get(guidance_page.url).status_code == 200
     assert [call.args[0] for call in reads.call_args_list].count(VERSION_KEY) == 1
 
 
@@ -144,11 +145,11 @@ def shows_menu_page(client, url, **query):
 
 
 def test_a_restricted_page_leaves_the_menu_featured_sections_and_promoted_results(
-    client, home, menu_page
+    client, home, menu_page, guidance_page
 ):
     FeaturedSection.objects.create(home_page=home, page=menu_page, description="Featured.")
     PromotedResult.objects.create(terms="tusk", page=menu_page, description="Promoted.")
-    places = [("/", {}), (GUIDANCE, {}), ("/search/", {"q": "tusk"})]
+    places = [("/", {}), (guidance_page.url, {}), ("/search/", {"q": "tusk"})]
     for url, query in places:
         assert shows_menu_page(client, url, **query), url
 
@@ -158,42 +159,44 @@ def test_a_restricted_page_leaves_the_menu_featured_sections_and_promoted_result
 
 
 def test_the_cached_menu_differs_between_visitors_and_the_staff_who_may_open_the_page(
-    client, home, menu_page
+    client, home, menu_page, guidance_page
 ):
     FeaturedSection.objects.create(home_page=home, page=menu_page, description="Featured.")
     restrict(menu_page)
     staff = logged_in(staff_member("reader"))
-    for url in ("/", GUIDANCE):
+    for url in ("/", guidance_page.url):
         assert not shows_menu_page(client, url), url  # the menu is cached for visitors
         assert shows_menu_page(staff, url), url  # and not shown to staff short
         assert not shows_menu_page(client, url), url  # nor staff's shown to visitors
 
 
-def test_a_visitor_who_gave_the_password_sees_the_page_in_the_menu(client, menu_page):
+def test_a_visitor_who_gave_the_password_sees_the_page_in_the_menu(
+    client, menu_page, guidance_page
+):
     restriction = PageViewRestriction.objects.create(
         page=menu_page, restriction_type=PageViewRestriction.PASSWORD, password="tusks"
     )
-    assert not shows_menu_page(client, GUIDANCE)
+    assert not shows_menu_page(client, guidance_page.url)
     client.post(
         reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, menu_page.pk]),
         {"password": "tusks", "return_url": menu_page.url},
     )
-    assert shows_menu_page(client, GUIDANCE)
-    assert not shows_menu_page(Client(), GUIDANCE)
+    assert shows_menu_page(client, guidance_page.url)
+    assert not shows_menu_page(Client(), guidance_page.url)
 
 
-def test_a_group_restricted_page_is_listed_for_its_group_only(menu_page):
+def test_a_group_restricted_page_is_listed_for_its_group_only(menu_page, guidance_page):
     keepers = Group.objects.create(name="Walrus keepers")
     restriction = PageViewRestriction.objects.create(
         page=menu_page, restriction_type=PageViewRestriction.GROUPS
     )
     restriction.groups.add(keepers)
-    assert not shows_menu_page(logged_in(staff_member("outsider")), GUIDANCE)
-    assert shows_menu_page(logged_in(staff_member("keeper", "Walrus keepers")), GUIDANCE)
+    assert not shows_menu_page(logged_in(staff_member("outsider")), guidance_page.url)
+    assert shows_menu_page(logged_in(staff_member("keeper", "Walrus keepers")), guidance_page.url)
 
 
-def test_staff_who_may_open_a_restricted_page_find_it_in_listings_and_search(staff_page):
+def test_staff_who_may_open_a_restricted_page_find_it_in_listings_and_search(staff_page, section):
     restrict(staff_page)
     staff = logged_in(staff_member("reader"))
-    for url, query in [("/people-working-with-children/", {}), ("/search/", {"q": "walrus"})]:
+    for url, query in [(section.url, {}), ("/search/", {"q": "walrus"})]:
         assert shows_staff_page(staff, url, **query), url

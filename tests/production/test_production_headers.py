@@ -18,31 +18,17 @@ from tests.production_server import (
     HOST,
     Client,
     give_second_factor_in_browser,
-    plain_server,
-    production_site,
 )
 from tests.required_tools import require
-
-pytestmark = pytest.mark.production
 
 LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
 VIDEO_PLAYERS = ("https://www.youtube-nocookie.com/", "https://player.vimeo.com/")
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def site(request):
-    return production_site(request.config)
-
-
-@pytest.fixture(scope="module")
-def server(request):
-    return plain_server(request.config)
-
-
 @pytest.fixture
-def visitor(server):
-    return Client(server)
+def visitor(plain):
+    return Client(plain)
 
 
 def content_security_policy(response):
@@ -157,8 +143,8 @@ def test_the_admin_login_has_its_own_policy_and_safe_cookies(visitor):
     assert visitor.get("/admin/").status_code == 200
 
 
-def test_the_health_check_answers_any_host_over_plain_http_and_is_never_cached(server):
-    client = Client(server)
+def test_the_health_check_answers_any_host_over_plain_http_and_is_never_cached(plain):
+    client = Client(plain)
     client.session.headers.update({"Host": "10.0.0.7:8000", "X-Forwarded-Proto": "http"})
     for _ in range(2):
         response = client.get("/healthz")
@@ -168,13 +154,13 @@ def test_the_health_check_answers_any_host_over_plain_http_and_is_never_cached(s
         assert "X-Page-Cache" not in response.headers
 
 
-def test_each_request_has_an_id_in_the_response_and_the_logs(server, visitor):
+def test_each_request_has_an_id_in_the_response_and_the_logs(plain, visitor):
     response = visitor.get("/no-such-page/", headers={"X-Request-ID": "proxy-7c2e9a41"})
     assert response.headers["X-Request-ID"] == "proxy-7c2e9a41"
     forged = visitor.get("/", headers={"X-Request-ID": 'bad id"\\n{"level": "ERROR"}'})
     assert re.fullmatch(r"[0-9a-f]{32}", forged.headers["X-Request-ID"])
 
-    entries = [e for e in server.log_entries() if e.get("request_id") == "proxy-7c2e9a41"]
+    entries = [e for e in plain.log_entries() if e.get("request_id") == "proxy-7c2e9a41"]
     loggers = {entry["logger"] for entry in entries}
     assert loggers == {"django.request", "gunicorn.access"}
     access = next(entry for entry in entries if entry["logger"] == "gunicorn.access")
@@ -182,13 +168,13 @@ def test_each_request_has_an_id_in_the_response_and_the_logs(server, visitor):
     assert access["status"] == 404
 
 
-def test_logs_are_json_lines_with_no_personal_data(server, visitor):
+def test_logs_are_json_lines_with_no_personal_data(plain, visitor):
     visitor.get(
         "/search/?q=jane.doe%40example.org+bruises",
         headers={"User-Agent": "Jane's phone", "Cookie": "sessionid=not-a-real-session-key"},
     )
 
-    entries = server.log_entries()  # fails on any line that is not JSON
+    entries = plain.log_entries()  # fails on any line that is not JSON
     logged = repr(entries)
     for personal in ("jane.doe", "bruises", "Jane's phone", "not-a-real-session-key"):
         assert personal not in logged
@@ -251,14 +237,14 @@ class Tab:
         return self.page.goto(path)
 
 
-def test_public_pages_work_under_their_policy(browser, server, visitor):
+def test_public_pages_work_under_their_policy(browser, plain, visitor):
     sitemap = ElementTree.fromstring(visitor.get("/sitemap.xml").content)
     paths = [
         re.sub(r"^https?://[^/]+", "", loc.text)
         for loc in sitemap.iter()
         if loc.tag.endswith("loc")
     ]
-    tab = Tab(browser, server)
+    tab = Tab(browser, plain)
 
     for path in [*paths, "/search/?q=neglect", "/no-such-page/"]:
         tab.open(path)
@@ -272,21 +258,21 @@ def test_public_pages_work_under_their_policy(browser, server, visitor):
     assert all(url.startswith(VIDEO_PLAYERS) for url in tab.elsewhere), tab.elsewhere
 
 
-def test_the_admin_works_under_its_policy(browser, server, site):
+def test_the_admin_works_under_its_policy(browser, plain, production):
     # A page of each type: each has its own editing form.
     pages = [
         row[0]
-        for row in site.database.query(
+        for row in production.database.query(
             "SELECT DISTINCT ON (content_type_id) id FROM wagtailcore_page WHERE depth > 1"
         )
     ]
-    document = site.database.query("SELECT min(id) FROM documents_protocoldocument")[0][0]
-    tab = Tab(browser, server)
+    document = production.database.query("SELECT min(id) FROM documents_protocoldocument")[0][0]
+    tab = Tab(browser, plain)
     tab.open("/admin/login/")
     tab.page.fill("#id_username", "editor")
     tab.page.fill("#id_password", EDITOR[1])
     tab.page.click("button[type=submit]")
-    give_second_factor_in_browser(tab.page, site.database)
+    give_second_factor_in_browser(tab.page, production.database)
     tab.open("/admin/")
     assert urlsplit(tab.page.url).path == "/admin/"
 

@@ -5,36 +5,14 @@ It must keep answering, never hang, and recover by itself, without a restart."""
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
 
 from partnership_site.cache import ResilientRedisCache
-from tests.production_server import Client, RedisServer, Server, production_site
-
-pytestmark = pytest.mark.production
+from tests.production_server import Client
 
 SECTION = "/people-working-with-children/"
 # gunicorn's workers × threads in these tests (WEB_CONCURRENCY, GUNICORN_THREADS).
 REQUESTS_AT_ONCE = 4
-
-
-@pytest.fixture(scope="module")
-def site(request):
-    return production_site(request.config)
-
-
-@pytest.fixture(scope="module")
-def redis(site):
-    redis = RedisServer(site.root / "redis-faults")
-    yield redis
-    redis.stop()
-
-
-@pytest.fixture(scope="module")
-def server(site, redis):
-    server = Server(site, "faults", REDIS_URL=redis.url)
-    yield server
-    server.stop()
 
 
 def workers_started(server):
@@ -50,14 +28,14 @@ def search(server, words):
     return response.status_code
 
 
-def test_dropped_database_connections_fail_at_most_the_requests_in_flight(site, server):
-    workers = workers_started(server)
+def test_dropped_database_connections_fail_at_most_the_requests_in_flight(production, redis_server):
+    workers = workers_started(redis_server)
     dropped = 0
     with ThreadPoolExecutor(max_workers=REQUESTS_AT_ONCE) as pool:
-        outcomes = pool.map(lambda n: search(server, f"safeguarding {n}"), range(150))
+        outcomes = pool.map(lambda n: search(redis_server, f"safeguarding {n}"), range(150))
         for _ in range(3):
             time.sleep(0.4)
-            dropped += site.database.drop_connections()
+            dropped += production.database.drop_connections()
         outcomes = list(outcomes)
 
     assert dropped, "no connection was open to drop"
@@ -67,18 +45,20 @@ def test_dropped_database_connections_fail_at_most_the_requests_in_flight(site, 
     assert set(failed) <= {500}
     assert len(failed) <= 3 * REQUESTS_AT_ONCE
     # Recovered, by the same workers.
-    assert [search(server, f"recovered {n}") for n in range(8)] == [200] * 8
-    assert workers_started(server) == workers
+    assert [search(redis_server, f"recovered {n}") for n in range(8)] == [200] * 8
+    assert workers_started(redis_server) == workers
 
 
-def test_while_the_database_refuses_connections_cached_pages_are_still_served(site, server):
-    visitor = Client(server)
+def test_while_the_database_refuses_connections_cached_pages_are_still_served(
+    production, redis_server
+):
+    visitor = Client(redis_server)
     visitor.get(SECTION)
     assert visitor.get(SECTION).headers["X-Page-Cache"] == "hit"
 
-    site.database.allow_connections(False)
+    production.database.allow_connections(False)
     try:
-        site.database.drop_connections()
+        production.database.drop_connections()
         started = time.monotonic()
         health = visitor.get("/healthz")
         assert (health.status_code, health.text) == (503, "unavailable")
@@ -88,18 +68,18 @@ def test_while_the_database_refuses_connections_cached_pages_are_still_served(si
         failed = visitor.get("/search/?q=outage")
         assert failed.status_code == 500
         assert "Sorry, there is a problem with the service" in failed.text
-        for detail in ("Traceback", "OperationalError", "psycopg", site.database.name):
+        for detail in ("Traceback", "OperationalError", "psycopg", production.database.name):
             assert detail not in failed.text
         assert "default-src 'self'" in failed.headers["Content-Security-Policy"].split("; ")
     finally:
-        site.database.allow_connections(True)
+        production.database.allow_connections(True)
 
     assert visitor.get("/healthz").status_code == 200
     assert visitor.get("/search/?q=outage").status_code == 200
 
 
-def test_while_redis_is_stopped_pages_are_rendered_from_the_database(server, redis):
-    visitor = Client(server)
+def test_while_redis_is_stopped_pages_are_rendered_from_the_database(redis_server, redis):
+    visitor = Client(redis_server)
     visitor.get(SECTION)
     assert visitor.get(SECTION).headers["X-Page-Cache"] == "hit"
 
@@ -110,12 +90,12 @@ def test_while_redis_is_stopped_pages_are_rendered_from_the_database(server, red
             assert response.status_code == 200, path
             assert response.headers["X-Page-Cache"] == "miss", path
         # Staff can still sign in: sessions live in the database too.
-        editor = Client(server)
+        editor = Client(redis_server)
         editor.log_in()
         assert editor.get("/admin/").status_code == 200
     finally:
         redis.start()
-    warnings = [e for e in server.log_entries() if e["logger"] == "partnership_site.cache"]
+    warnings = [e for e in redis_server.log_entries() if e["logger"] == "partnership_site.cache"]
     assert warnings[0]["level"] == "WARNING"
     assert "Redis is unavailable" in warnings[0]["message"]
 

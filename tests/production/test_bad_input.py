@@ -4,41 +4,33 @@ each gets a clean 4xx answer, none a 500, and nothing is written."""
 import pytest
 
 from documents.sample_files import make_pdf
-from tests.production_server import HOST, Client, plain_server, production_site, raw_request
-
-pytestmark = pytest.mark.production
+from tests.production_server import HOST, Client, raw_request
 
 MB = 1024 * 1024
 SECRETS_ON_DISK = (b"SECRET_KEY", b"DJANGO_SETTINGS_MODULE", b"root:x:0:0")
 
 
-@pytest.fixture(scope="module")
-def site(request):
-    return production_site(request.config)
-
-
-@pytest.fixture(scope="module")
-def server(request):
-    return plain_server(request.config)
-
-
 @pytest.fixture(autouse=True)
-def nothing_written_and_no_server_error(site, server):
+def nothing_written_and_no_server_error(production, plain):
     def documents():
-        return site.database.query("SELECT count(*) FROM documents_protocoldocument")[0][0]
+        return production.database.query("SELECT count(*) FROM documents_protocoldocument")[0][0]
 
-    media, document_count, log_lines = site.media_files(), documents(), len(server.log_entries())
+    media, document_count, log_lines = (
+        production.media_files(),
+        documents(),
+        len(plain.log_entries()),
+    )
     yield
-    assert site.media_files() == media
+    assert production.media_files() == media
     assert documents() == document_count
-    answered = server.access_log_entries_after(log_lines)
+    answered = plain.access_log_entries_after(log_lines)
     assert answered, "the server answered nothing"
     assert all(entry["status"] < 500 for entry in answered), answered
 
 
 @pytest.fixture
-def editor(server):
-    editor = Client(server)
+def editor(plain):
+    editor = Client(plain)
     editor.log_in()
     return editor
 
@@ -48,7 +40,7 @@ def csrf_token(client, path):
     return fields["csrfmiddlewaretoken"]
 
 
-def test_oversized_bodies_are_refused_before_they_are_read(server, editor):
+def test_oversized_bodies_are_refused_before_they_are_read(plain, editor):
     # Larger than the largest document upload (25 MB) and its form: refused unread.
     token = csrf_token(editor, "/admin/documents/add/")
     response = editor.post(
@@ -58,7 +50,7 @@ def test_oversized_bodies_are_refused_before_they_are_read(server, editor):
     )
     assert response.status_code == 413
 
-    visitor = Client(server)
+    visitor = Client(plain)
     token = csrf_token(visitor, "/admin/login/")
     response = visitor.post(
         "/admin/login/", data=b"x" * (30 * MB), headers={"Content-Type": "application/octet-stream"}
@@ -133,15 +125,15 @@ def test_too_many_files_in_one_upload_are_refused(editor):
         f"{HOST}:not-a-port",
     ],
 )
-def test_invalid_host_headers_are_refused(server, host):
-    status, response = raw_request(server, "/", host)
+def test_invalid_host_headers_are_refused(plain, host):
+    status, response = raw_request(plain, "/", host)
     assert status == 400
     if host:
         assert host.encode() not in response
 
 
-def test_a_forwarded_host_cannot_poison_the_page_cache(server):
-    visitor = Client(server)
+def test_a_forwarded_host_cannot_poison_the_page_cache(plain):
+    visitor = Client(plain)
     for _ in range(2):
         response = visitor.get(
             "/people-working-with-children/", headers={"X-Forwarded-Host": "attacker.example"}
@@ -169,13 +161,13 @@ def test_a_forwarded_host_cannot_poison_the_page_cache(server):
         "/media/images/%2e%2e/documents/",
     ],
 )
-def test_path_traversal_finds_nothing(server, path):
-    status, response = raw_request(server, path)
+def test_path_traversal_finds_nothing(plain, path):
+    status, response = raw_request(plain, path)
     assert 400 <= status < 500
     assert not any(secret in response for secret in SECRETS_ON_DISK)
 
 
-def test_documents_have_no_public_address_in_the_media_folder(site, server):
-    stored = next(path for path in site.media_files() if path.startswith("documents/"))
-    visitor = Client(server)
+def test_documents_have_no_public_address_in_the_media_folder(production, plain):
+    stored = next(path for path in production.media_files() if path.startswith("documents/"))
+    visitor = Client(plain)
     assert visitor.get(f"/media/{stored}").status_code == 404

@@ -5,21 +5,10 @@ bounded time, and never leave a page public that was made private."""
 import json
 import os
 import signal
-import subprocess
 import time
 
-import pytest
+from tests.production_server import Client, form_fields
 
-from tests.production_server import (
-    SCRIPT,
-    Client,
-    RedisServer,
-    Server,
-    form_fields,
-    production_site,
-)
-
-ROOT = SCRIPT.parent.parent
 DUTY_ROTA = "/people-working-with-children/duty-rota/"
 CREATE_PAGE = """
 from pages.models import GuidancePage, SectionPage
@@ -30,43 +19,16 @@ print(page.pk)
 """
 
 
-@pytest.fixture(scope="module")
-def site(request):
-    return production_site(request.config)
-
-
-@pytest.fixture(scope="module")
-def redis(site):
-    redis = RedisServer(site.root / "redis-outage")
-    yield redis
-    redis.stop()
-
-
-@pytest.fixture(scope="module")
-def server(site, redis):
-    server = Server(site, "redis-outage", REDIS_URL=redis.url)
-    yield server
-    server.stop()
-
-
-def create_page(site, redis):
-    result = subprocess.run(
-        [SCRIPT, "python", "manage.py", "shell", "-c", CREATE_PAGE],
-        cwd=ROOT,
-        env={**site.environment, "REDIS_URL": redis.url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return int(result.stdout.split()[-1])
+def create_page(production, redis):
+    output = production.run("python", "manage.py", "shell", "-c", CREATE_PAGE, REDIS_URL=redis.url)
+    return int(output.split()[-1])
 
 
 def test_a_page_made_private_while_redis_was_paused_leaves_the_cache_once_it_is_back(
-    site, redis, server
+    production, redis, redis_server
 ):
-    page_id = create_page(site, redis)
-    visitor, editor = Client(server), Client(server)
+    page_id = create_page(production, redis)
+    visitor, editor = Client(redis_server), Client(redis_server)
     visitor.get(DUTY_ROTA)
     assert visitor.get(DUTY_ROTA).headers["X-Page-Cache"] == "hit"
     editor.log_in()

@@ -10,34 +10,25 @@ import pytest
 from wagtail.images.tests.utils import get_test_image_file
 
 from documents.sample_files import make_pdf
-from tests.production_server import Client, RedisServer, Server, production_site
-
-pytestmark = pytest.mark.production
+from tests.production_server import Client, Server
 
 SECTION = "/people-working-with-children/"
 NEW_TITLE = "People working with children and young people"
 
 
 @pytest.fixture(scope="module")
-def site(request):
-    return production_site(request.config)
-
-
-@pytest.fixture(scope="module")
-def servers(site):
-    redis = RedisServer(site.root / "redis-scale-out")
+def servers(production, redis):
     started = []
     try:
         for name in ("a", "b"):
-            started.append(Server(site, f"scale-out-{name}", REDIS_URL=redis.url))
+            started.append(Server(production, f"scale-out-{name}", REDIS_URL=redis.url))
         yield started
     finally:
         for server in started:
             server.stop()
-        redis.stop()
 
 
-def test_what_an_editor_publishes_on_one_server_the_other_serves_at_once(site, servers):
+def test_what_an_editor_publishes_on_one_server_the_other_serves_at_once(production, servers):
     a, b = servers
     on_a, on_b = Client(a), Client(b)
     before = on_b.get(SECTION)
@@ -49,7 +40,7 @@ def test_what_an_editor_publishes_on_one_server_the_other_serves_at_once(site, s
 
     editor = Client(a)
     editor.log_in()
-    (page_id,) = site.database.query(
+    (page_id,) = production.database.query(
         "SELECT id FROM wagtailcore_page WHERE url_path = %s", f"/home{SECTION}"
     )[0]
     action, fields = editor.form(f"/admin/pages/{page_id}/edit/", "#page-edit-form")
@@ -73,7 +64,7 @@ def test_what_an_editor_publishes_on_one_server_the_other_serves_at_once(site, s
         on_b.get(SECTION)
 
 
-def test_a_document_uploaded_on_one_server_downloads_from_the_other(site, servers):
+def test_a_document_uploaded_on_one_server_downloads_from_the_other(production, servers):
     a, b = servers
     editor = Client(a)
     editor.log_in()
@@ -86,7 +77,7 @@ def test_a_document_uploaded_on_one_server_downloads_from_the_other(site, server
     )
     assert uploaded.status_code == 302
 
-    document_id, stored = site.database.query(
+    document_id, stored = production.database.query(
         "SELECT id, file FROM documents_protocoldocument WHERE title = %s",
         "Uploaded through server A",
     )[0]
@@ -100,7 +91,7 @@ def test_a_document_uploaded_on_one_server_downloads_from_the_other(site, server
     assert on_b.get("/admin/").status_code == 200
 
 
-def test_a_picture_uploaded_on_one_server_shows_on_the_other(site, servers):
+def test_a_picture_uploaded_on_one_server_shows_on_the_other(production, servers):
     a, b = servers
     editor = Client(a)
     editor.log_in()
@@ -112,7 +103,7 @@ def test_a_picture_uploaded_on_one_server_shows_on_the_other(site, servers):
     )
     assert uploaded.status_code == 302
 
-    (image_id,) = site.database.query(
+    (image_id,) = production.database.query(
         "SELECT id FROM wagtailimages_image WHERE title = %s", "Team photo"
     )[0]
     editing = editor.get(f"/admin/images/{image_id}/")  # A makes a rendition
