@@ -193,3 +193,16 @@ def test_an_earlier_file_opens_from_a_page_saying_it_is_superseded(admin_client,
         f"{LIBRARY}{document.pk}/"
     )
     assert client.get(f"{LIBRARY}{document.pk}/versions/3/").status_code == 404
+
+
+def test_whats_new_links_a_protocol_change_to_its_comparison(protocol, client):
+    comparison = f"{protocol.url}compare/?from=1&amp;to=2"
+    html = client.get("/whats-new/").content.decode()
+    assert comparison in html
+    assert "Shorter first stage; recording added." in html
+    # Once, as the protocol's change: not again as an updated page.
+    assert html.count(f">{protocol.title}<") == 1
+    assert comparison in client.get("/whats-new/feed/rss/").content.decode()
+    assert (
+        comparison.replace("&amp;", "&amp;") in client.get("/whats-new/feed/atom/").content.decode()
+    )
