@@ -420,11 +420,19 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
             context_overrides={
                 "document": document,
                 "file_versions": document.file_versions.all(),
-                "versions": document.versions.all(),
+                "versions": self.versions_of(document, request),
                 "meta_title": document.title,
                 "meta_description": document.summary,
             },
         )
+
+    def versions_of(self, document, request):
+        """The versions of a document without an HTML page (all files), each with its
+        `url`."""
+        versions = list(document.versions.all())
+        for version in versions:
+            version.url = self.document_version_url(document, version.number, request)
+        return versions
 
     def public_version(self, request, document_id, number):
         """Version `number` of a document the public may see, or "not found"."""
@@ -481,6 +489,8 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
                 for document in ProtocolDocument.objects.visible_to(request)
                 .approved()
                 .in_use()
+                # An HTML protocol's entry leads to its page, which is listed itself.
+                .exclude(protocol_page__live=True)
                 .only("pk", "created_at")
             ),
         ]
@@ -509,6 +519,12 @@ def refuse_document(document, request):
         if isinstance(response, HttpResponse):
             return response
     raise Http404
+
+
+class ProtocolPageManager(PageManager):
+    def get_queryset(self):
+        # The page always shows its register entry's details: fetch it with the page.
+        return super().get_queryset().select_related("document")
 
 
 class ProtocolPage(RoutablePageMixin, BasePage):
@@ -550,6 +566,7 @@ class ProtocolPage(RoutablePageMixin, BasePage):
     )
 
     base_form_class = ProtocolPageForm
+    objects = ProtocolPageManager()
 
     content_panels = [
         *Page.content_panels,
@@ -604,20 +621,35 @@ class ProtocolPage(RoutablePageMixin, BasePage):
             + f"?from={earlier}&to={later}"
         )
 
-    def public_versions(self):
-        return list(self.document.versions.all())
+    def public_versions(self, request=None):
+        """The document's versions, newest first, each with its `url`: in two queries, or
+        three when some are files (their pages are in the library)."""
+        versions = list(self.document.versions.select_related("revision"))
+        library = None
+        if any(not version.is_html for version in versions):
+            library = LocalGuidancePage.objects.parent_of(self).first()
+        for version in versions:
+            if version.is_html:
+                version.url = self.version_url(version.number, request)
+            elif library is not None:
+                version.url = library.document_version_url(self.document, version.number, request)
+        return versions
 
     @path("")
     def current(self, request):
         return self.render(
             request,
-            context_overrides={"document": self.document, "versions": self.public_versions()},
+            context_overrides={
+                "protocol": self,
+                "document": self.document,
+                "versions": self.public_versions(request),
+            },
         )
 
     @path("versions/<int:number>/", name="version")
     def version(self, request, number):
         """An earlier version, as it was published and marked as superseded."""
-        versions = self.public_versions()
+        versions = self.public_versions(request)
         version = next((version for version in versions if version.number == number), None)
         if version is None:
             raise Http404
@@ -625,13 +657,12 @@ class ProtocolPage(RoutablePageMixin, BasePage):
             return redirect(self.get_url(request))
         if not version.is_html:
             return redirect(version.get_absolute_url())
-        earlier = version.revision.as_object()
-        return earlier.render(
+        earlier = self.content_of(version)
+        return self.render(
             request,
             template="pages/protocol_version.html",
             context_overrides={
-                "page": earlier,
-                "current_page": self,
+                "protocol": earlier,
                 "document": self.document,
                 "version": version,
                 "versions": versions,
@@ -639,16 +670,26 @@ class ProtocolPage(RoutablePageMixin, BasePage):
             },
         )
 
+    # What readers read of a version: its text, not its place in the tree or its settings.
+    text_fields = ("title", "search_description", "sections", "footnotes")
+
+    @classmethod
+    def content_of(cls, version):
+        """The text of the protocol as it was published as `version`, to read (never to
+        save): built from its revision's content alone, so it costs no query."""
+        content = version.revision.content
+        return cls(**{name: content.get(name) for name in cls.text_fields})
+
     @path("compare/", name="compare")
     def compare(self, request):
         """Two HTML versions side by side in the text: what was added and removed, section
         by section."""
-        versions = [version for version in self.public_versions() if version.is_html]
+        versions = [version for version in self.public_versions(request) if version.is_html]
         form = VersionComparisonForm(request.GET or None, versions=versions)
         context = {"document": self.document, "form": form, "versions": versions}
         if form.is_valid():
             earlier, later = form.chosen()
-            earlier_page, later_page = earlier.revision.as_object(), later.revision.as_object()
+            earlier_page, later_page = self.content_of(earlier), self.content_of(later)
             context.update(
                 earlier=earlier,
                 later=later,

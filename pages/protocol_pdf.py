@@ -25,7 +25,7 @@ def render_pdf(page):
 
     html = render_to_string(
         "pages/protocol_print.html",
-        {"page": page, "document": page.document, "sections": page.numbered_sections()},
+        {"page": page, "protocol": page, "document": page.document},
     )
     content = HTML(
         string=html, base_url=settings.WAGTAILADMIN_BASE_URL, url_fetcher=refuse_to_fetch

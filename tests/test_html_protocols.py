@@ -148,7 +148,7 @@ def test_a_failed_pdf_keeps_the_previous_one_and_publishes(protocol, monkeypatch
 def test_replacing_a_file_makes_versions_and_sends_the_signal_after_commit(
     admin_client, published, django_capture_on_commit_callbacks
 ):
-    document = create_document("Strategy discussions guidance")
+    document = create_document("Versioned strategy guidance")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         replace_file(admin_client, document, "v2.pdf", make_pdf("v2"), "Adds police attendance.")
     assert published == []
@@ -206,3 +206,15 @@ def test_whats_new_links_a_protocol_change_to_its_comparison(protocol, client):
     assert (
         comparison.replace("&amp;", "&amp;") in client.get("/whats-new/feed/atom/").content.decode()
     )
+
+
+def test_the_demo_protocol_has_two_versions_to_compare(client):
+    rpd = ProtocolVersion.objects.filter(
+        document__title="Resolving Professional Differences Protocol"
+    ).order_by("number")
+    assert [version.number for version in rpd] == [1, 2]
+    html = client.get(rpd[1].comparison_url).content.decode()
+    assert '<span class="diff-label">Removed:</span> Escalation Process</del>' in html
+    assert '<span class="diff-label">Removed:</span> five' in html
+    assert '<span class="diff-label">Added:</span> two' in html
+    assert "Superseded: this is version 1" in client.get(rpd[0].get_absolute_url()).content.decode()
