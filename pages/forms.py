@@ -70,7 +70,7 @@ class ProtocolPageForm(ContentPageForm):
             self.initial["change_note"] = ""
             self.initial["alert_subscribers"] = True
         documents = self.fields["document"]
-        documents.queryset = documents.queryset.filter(approval="approved")
+        documents.queryset = documents.queryset.approved()
         if page.pk and page.live:
             documents.disabled = True
             documents.help_text = "The document this page publishes (it cannot change)."

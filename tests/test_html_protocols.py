@@ -1,9 +1,11 @@
 """HTML protocols: a document of the library published as a page, with numbered versions
 practitioners can open and compare, and a PDF made from what was approved."""
 
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from pypdf import PdfReader
 
 from documents.models import FIRST_VERSION_NOTE, ProtocolVersion
@@ -218,3 +220,20 @@ def test_the_demo_protocol_has_two_versions_to_compare(client):
     assert '<span class="diff-label">Removed:</span> five' in html
     assert '<span class="diff-label">Added:</span> two' in html
     assert "Superseded: this is version 1" in client.get(rpd[0].get_absolute_url()).content.decode()
+
+
+def test_existing_file_history_becomes_versions():
+    migration = importlib.import_module("documents.migrations.0011_versions_from_file_history")
+    document = create_document("History before versions")
+    for note in ("Second file.", "Third file."):
+        document.keep_file_as_version(document.file, None, note)
+    migration.versions_from_file_history(django_apps, None)
+    versions = list(document.versions.order_by("number"))
+    assert [(version.number, version.change_note) for version in versions] == [
+        (1, FIRST_VERSION_NOTE),
+        (2, "Second file."),
+        (3, "Third file."),
+    ]
+    assert [version.file_version is None for version in versions] == [False, False, True]
+    migration.versions_from_file_history(django_apps, None)
+    assert document.versions.count() == 3
