@@ -18,6 +18,13 @@ ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=partnership_site.settings.production
 COPY --from=dependencies /venv /venv
+# WeasyPrint makes the PDFs of HTML protocols with Pango and HarfBuzz, and needs a font.
+# Unpinned: the image takes Debian's security updates to them when it is rebuilt.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 
 # The code belongs to root, so the site's own user cannot change it; that user may only
 # write uploads and the file cache (used when there is no object storage or Redis).

@@ -2,7 +2,7 @@ import datetime
 
 from django.apps import apps
 from django.conf import settings
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -361,13 +361,17 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):
         version.save()
         return version
 
-    def record_file_replacement(self, version, previous_url, user):
+    def record_file_replacement(self, version, previous_url, user, publishes_version=True):
         """After the file was replaced (its former one kept as `version`): links to a former
-        address with another extension still reach the document, and the audit log says
-        what practitioners download changed, from which file and why."""
+        address with another extension still reach the document, the new file is the next
+        public version (unless the PDF of an HTML protocol, whose publication is), and the
+        audit log says what practitioners download changed, from which file and why."""
         if self.url != previous_url:
             self.redirect_former_address(previous_url)
-        ProtocolVersion.objects.record_file_replacement(self, version)
+        if publishes_version:
+            ProtocolVersion.objects.record_file_replacement(self, version)
+        else:
+            ProtocolVersion.objects.file_replaced(self, version)
         log(
             self,
             FILE_REPLACED,
@@ -391,6 +395,24 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):
             site=None,
             defaults={"redirect_link": self.url, "is_permanent": True},
         )
+
+    @transaction.atomic
+    def put_in_generated_pdf(self, content, page_count, change_note):
+        """`content`, the PDF made from what an Approver published as this document's HTML
+        protocol, becomes its file at the same address: the former file goes to the file
+        history and the replacement is logged as any other is. It needs no approval of its
+        own, and adds no version: the publication did."""
+        previous = self.file
+        previous_url = self.url
+        kept = self.keep_file_as_version(previous, None, change_note)
+        stem = previous.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        previous.storage.delete(previous.name)
+        self.file.save(f"{stem}.pdf", ContentFile(content), save=False)
+        self.describe_file()
+        self.page_count = page_count
+        self.accessibility_tagged = True
+        self.save()
+        self.record_file_replacement(kept, previous_url, None, publishes_version=False)
 
     @transaction.atomic
     def record_review(self, reviewer, reviewed_on, outcome, note=""):
@@ -648,13 +670,18 @@ class ProtocolVersionQuerySet(models.QuerySet):
         )
         return version
 
+    def file_replaced(self, document, replaced):
+        """The version that was the current file of `document` now points to its copy in
+        the file history, `replaced`. Whether there was one."""
+        current = self.filter(document=document, revision=None, file_version=None)
+        return current.update(file_version=replaced) > 0
+
     def record_file_replacement(self, document, replaced):
         """The approved file of `document` was replaced, the former one kept as `replaced`
         (a DocumentFileVersion): the version that was the current file now points to the
         kept copy, and the new file is the next version, with the replacement's note. A
         document with no versions yet gets its first: the file it was published with."""
-        current = self.filter(document=document, revision=None, file_version=None)
-        if not current.update(file_version=replaced) and not self.filter(document=document):
+        if not self.file_replaced(document, replaced) and not self.filter(document=document):
             self.create(
                 document=document,
                 number=1,

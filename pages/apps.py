@@ -8,11 +8,12 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from wagtail.models import PageViewRestriction
+        from wagtail.signals import page_published
 
         from documents.models import ProtocolDocument
         from sitewide.page_cache import invalidate_page_cache
 
-        from .models import LocalGuidancePage, list_saved_document_in_the_libraries
+        from .models import LocalGuidancePage, ProtocolPage, list_saved_document_in_the_libraries
 
         # The groups a restriction admits decide who sees the page in listings and menus;
         # they are set after the restriction itself is saved.
@@ -30,4 +31,9 @@ class PagesConfig(AppConfig):
             LocalGuidancePage.list_documents_when_created,
             sender=LocalGuidancePage,
             dispatch_uid="new-library-listing",
+        )
+        page_published.connect(
+            ProtocolPage.record_publication,
+            sender=ProtocolPage,
+            dispatch_uid="protocol-versions",
         )

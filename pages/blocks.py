@@ -412,3 +412,39 @@ class ContinuumLevelBlock(blocks.StructBlock):
                 }
             ],
         }
+
+
+# HTML protocols (ProtocolPage): numbered sections and footnotes.
+
+FOOTNOTE_FEATURES = ["bold", "italic", "link", "document-link"]
+
+
+class ProtocolSectionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=160)
+    body = ParagraphBlock(
+        features=RICH_TEXT_FEATURES,
+        help_text="Write [1], [2]… where a footnote of that number applies.",
+    )
+
+    class Meta:
+        description = "A numbered section of the protocol, listed in its contents."
+        preview_value = {
+            "heading": "When to escalate",
+            "body": "<p>Raise a disagreement with the other practitioner first [1].</p>",
+        }
+        icon = "list-ol"
+        template = "blocks/protocol_section.html"
+
+
+class ProtocolSectionsBlock(blocks.StreamBlock):
+    section = ProtocolSectionBlock()
+
+
+class ProtocolFootnotesBlock(blocks.StreamBlock):
+    footnote = ParagraphBlock(
+        features=FOOTNOTE_FEATURES,
+        template="blocks/paragraph.html",
+        description="A footnote, numbered in order: [1] in a section links to the first.",
+        preview_value="<p>Working Together to Safeguard Children, chapter 1.</p>",
+        icon="superscript",
+    )

@@ -8,8 +8,8 @@ from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import hooks
@@ -19,7 +19,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
 from wagtail.search import index
 
-from documents.models import RETIRED_STATUSES, ProtocolDocument
+from documents.models import (
+    FIRST_VERSION_NOTE,
+    RETIRED_STATUSES,
+    Approval,
+    ProtocolDocument,
+    ProtocolVersion,
+)
 from documents.privacy import collections_hidden_from
 from documents.references import UsageCountedListing
 from learning.models import Agency, LearningTheme
@@ -35,10 +41,14 @@ from .blocks import (
     AgeGroup,
     ContinuumLevelBlock,
     GuidanceBodyBlock,
+    ProtocolFootnotesBlock,
+    ProtocolSectionsBlock,
 )
 from .continuum import Continuum
-from .forms import ContentPageForm, LibraryFilterForm
+from .forms import ContentPageForm, LibraryFilterForm, ProtocolPageForm, VersionComparisonForm
 from .privacy import is_hidden, paths_hidden_from, restricted_paths, visible_pages
+from .protocol_pdf import publish_pdf
+from .protocol_text import compare_sections, compare_text, with_footnote_links
 from .training_calendar import calendar_response
 from .whats_new import WhatsNewAtomFeed, WhatsNewFeed, recent_changes
 
@@ -334,7 +344,7 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
     search_fields = [*ContentPage.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["pages.HomePage", "pages.SectionPage"]
-    subpage_types = []
+    subpage_types = ["pages.ProtocolPage"]
 
     listed_documents = UsageCountedListing(
         ProtocolDocument,
@@ -400,16 +410,73 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
         )
         if not document.is_visible_to(request):
             return refuse_document(document, request)
+        # A document published as an HTML protocol is read there: older links follow it.
+        protocol = ProtocolPage.objects.live().filter(document=document).first()
+        if protocol is not None:
+            return HttpResponsePermanentRedirect(protocol.get_url(request))
         return self.render(
             request,
             template="pages/document_entry.html",
             context_overrides={
                 "document": document,
                 "file_versions": document.file_versions.all(),
+                "versions": self.versions_of(document, request),
                 "meta_title": document.title,
                 "meta_description": document.summary,
             },
         )
+
+    def versions_of(self, document, request):
+        """The versions of a document without an HTML page (all files), each with its
+        `url`."""
+        versions = list(document.versions.all())
+        for version in versions:
+            version.url = self.document_version_url(document, version.number, request)
+        return versions
+
+    def public_version(self, request, document_id, number):
+        """Version `number` of a document the public may see, or "not found"."""
+        version = get_object_or_404(
+            ProtocolVersion.objects.filter(
+                document__approval=Approval.APPROVED, document_id=document_id
+            ).select_related("document", "file_version"),
+            number=number,
+        )
+        if not version.document.is_visible_to(request):
+            raise Http404
+        return version
+
+    @path("<int:document_id>/versions/<int:number>/", name="document_version")
+    def document_version(self, request, document_id, number):
+        """An earlier version of a document's file, marked as superseded (the current one
+        leads to the document itself)."""
+        version = self.public_version(request, document_id, number)
+        if version.is_html:
+            return redirect(version.get_absolute_url())
+        if version.file_version is None:
+            return redirect(self.document_url(version.document, request))
+        return self.render(
+            request,
+            template="pages/document_version.html",
+            context_overrides={
+                "document": version.document,
+                "version": version,
+                "meta_title": f"Version {version.number} of {version.document.title}",
+            },
+        )
+
+    @path("<int:document_id>/versions/<int:number>/file/", name="document_version_file")
+    def document_version_file(self, request, document_id, number):
+        version = self.public_version(request, document_id, number)
+        if version.file_version is None:
+            raise Http404
+        kept = version.file_version
+        return FileResponse(kept.file.open("rb"), as_attachment=True, filename=kept.filename)
+
+    def document_version_url(self, document, number, request=None):
+        return self.get_url(request) + self.reverse_subpage(
+            "document_version", args=[document.pk, number]
+        ).lstrip("/")
 
     def get_sitemap_urls(self, request=None):
         # Each document's entry is a page of its own for search engines and for the
@@ -422,6 +489,8 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
                 for document in ProtocolDocument.objects.visible_to(request)
                 .approved()
                 .in_use()
+                # An HTML protocol's entry leads to its page, which is listed itself.
+                .exclude(protocol_page__live=True)
                 .only("pk", "created_at")
             ),
         ]
@@ -450,6 +519,186 @@ def refuse_document(document, request):
         if isinstance(response, HttpResponse):
             return response
     raise Http404
+
+
+class ProtocolPageManager(PageManager):
+    def get_queryset(self):
+        # The page always shows its register entry's details: fetch it with the page.
+        return super().get_queryset().select_related("document")
+
+
+class ProtocolPage(RoutablePageMixin, BasePage):
+    """A protocol or guidance document published as a web page, as GOV.UK publishes HTML
+    documents: numbered sections with a contents list, footnotes, and a PDF made from the
+    same content on each publication. It is the HTML of one `ProtocolDocument` of the
+    library (its register entry: type, owner, audience, review dates), which keeps its
+    address and its history. Each publication adds a numbered public version, with what
+    changed; practitioners open earlier versions and compare any two.
+
+    Its review dates are the document's, so it is not a ContentPage with dates of its own.
+    """
+
+    document = models.OneToOneField(
+        ProtocolDocument,
+        on_delete=models.PROTECT,
+        related_name="protocol_page",
+        help_text=(
+            "The library's document this page publishes: a new one, or an uploaded one to "
+            "turn into a web page (it keeps its address, history and review dates; its file "
+            "becomes the PDF of this page)."
+        ),
+    )
+    sections = StreamField(ProtocolSectionsBlock())
+    footnotes = StreamField(ProtocolFootnotesBlock(), blank=True)
+    change_note = models.CharField(
+        "what changed",
+        max_length=500,
+        blank=True,
+        help_text=(
+            "Readers see this beside the new version, and subscribers are emailed it. "
+            "Needed to publish a change."
+        ),
+    )
+    alert_subscribers = models.BooleanField(
+        "email subscribers about this change",
+        default=True,
+        help_text="Untick for a correction that changes nothing practitioners do.",
+    )
+
+    base_form_class = ProtocolPageForm
+    objects = ProtocolPageManager()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("search_description"),
+        FieldPanel("document"),
+        FieldPanel("sections"),
+        FieldPanel("footnotes"),
+        MultiFieldPanel(
+            [FieldPanel("change_note"), FieldPanel("alert_subscribers")],
+            heading="This publication",
+        ),
+    ]
+    promote_panels = ContentPage.promote_panels
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("search_description"),
+        index.SearchField("sections"),
+    ]
+
+    parent_page_types = ["pages.LocalGuidancePage"]
+    subpage_types = []
+
+    @classmethod
+    def record_publication(cls, sender, instance, revision, **kwargs):
+        """`page_published`: the publication is the protocol's next public version, and
+        its PDF is made from what was approved."""
+        page = instance
+        document = page.document
+        note = page.change_note.strip()
+        if not note:
+            note = "Updated." if document.versions.exists() else FIRST_VERSION_NOTE
+        version = ProtocolVersion.objects.publish(
+            document, note, page.alert_subscribers, revision=revision
+        )
+        publish_pdf(page, version)
+
+    def numbered_sections(self):
+        """(number, section, body with its footnote references linked) of each section."""
+        count = len(self.footnotes)
+        return [
+            (number, block, with_footnote_links(block.value["body"], count))
+            for number, block in enumerate(self.sections, start=1)
+        ]
+
+    def version_url(self, number, request=None):
+        return self.get_url(request) + self.reverse_subpage("version", args=[number]).lstrip("/")
+
+    def comparison_url(self, earlier, later, request=None):
+        return (
+            self.get_url(request)
+            + self.reverse_subpage("compare").lstrip("/")
+            + f"?from={earlier}&to={later}"
+        )
+
+    def public_versions(self, request=None):
+        """The document's versions, newest first, each with its `url`: in two queries, or
+        three when some are files (their pages are in the library)."""
+        versions = list(self.document.versions.select_related("revision"))
+        library = None
+        if any(not version.is_html for version in versions):
+            library = LocalGuidancePage.objects.parent_of(self).first()
+        for version in versions:
+            if version.is_html:
+                version.url = self.version_url(version.number, request)
+            elif library is not None:
+                version.url = library.document_version_url(self.document, version.number, request)
+        return versions
+
+    @path("")
+    def current(self, request):
+        return self.render(
+            request,
+            context_overrides={
+                "protocol": self,
+                "document": self.document,
+                "versions": self.public_versions(request),
+            },
+        )
+
+    @path("versions/<int:number>/", name="version")
+    def version(self, request, number):
+        """An earlier version, as it was published and marked as superseded."""
+        versions = self.public_versions(request)
+        version = next((version for version in versions if version.number == number), None)
+        if version is None:
+            raise Http404
+        if version is versions[0]:
+            return redirect(self.get_url(request))
+        if not version.is_html:
+            return redirect(version.get_absolute_url())
+        earlier = self.content_of(version)
+        return self.render(
+            request,
+            template="pages/protocol_version.html",
+            context_overrides={
+                "protocol": earlier,
+                "document": self.document,
+                "version": version,
+                "versions": versions,
+                "meta_title": f"Version {version.number} of {earlier.title}",
+            },
+        )
+
+    # What readers read of a version: its text, not its place in the tree or its settings.
+    text_fields = ("title", "search_description", "sections", "footnotes")
+
+    @classmethod
+    def content_of(cls, version):
+        """The text of the protocol as it was published as `version`, to read (never to
+        save): built from its revision's content alone, so it costs no query."""
+        content = version.revision.content
+        return cls(**{name: content.get(name) for name in cls.text_fields})
+
+    @path("compare/", name="compare")
+    def compare(self, request):
+        """Two HTML versions side by side in the text: what was added and removed, section
+        by section."""
+        versions = [version for version in self.public_versions(request) if version.is_html]
+        form = VersionComparisonForm(request.GET or None, versions=versions)
+        context = {"document": self.document, "form": form, "versions": versions}
+        if form.is_valid():
+            earlier, later = form.chosen()
+            earlier_page, later_page = self.content_of(earlier), self.content_of(later)
+            context.update(
+                earlier=earlier,
+                later=later,
+                title=compare_text(earlier_page.title, later_page.title),
+                sections=compare_sections(earlier_page, later_page),
+            )
+        return self.render(
+            request, template="pages/protocol_comparison.html", context_overrides=context
+        )
 
 
 class WhatsNewPage(RoutablePageMixin, ContentPage):

@@ -1,5 +1,7 @@
 """Protocol documents with real files, for tests."""
 
+import uuid
+
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -66,3 +68,38 @@ def replace_file(client, document, name, content, note):
         reverse("wagtaildocs:edit", args=[document.pk]),
         document_edit_data(document, file=SimpleUploadedFile(name, content), change_note=note),
     )
+
+
+def publish_protocol(document, sections, title=None, change_note="", footnotes=None, page=None):
+    """Publish `document` as an HTML protocol in the library (or `page` again, changed):
+    `sections` are (heading, body HTML), as an Approver publishes them. Returns the page."""
+    from pages.models import LocalGuidancePage, ProtocolPage
+
+    if page is None:
+        library = LocalGuidancePage.objects.order_by("path").first()
+        page = library.add_child(
+            instance=ProtocolPage(
+                title=title or document.title,
+                search_description=f"How to use the {document.title}.",
+                document=document,
+                sections=[],
+            )
+        )
+        page = ProtocolPage.objects.get(pk=page.pk)
+    elif title:
+        page.title = title
+    existing = {block.value["heading"]: block.id for block in page.sections}
+    # Raw stream data: a section keeps its block id through edits, as in the editor.
+    page.sections = [
+        {
+            "type": "section",
+            "value": {"heading": heading, "body": body},
+            "id": existing.get(heading) or str(uuid.uuid4()),
+        }
+        for heading, body in sections
+    ]
+    if footnotes is not None:
+        page.footnotes = [{"type": "footnote", "value": text} for text in footnotes]
+    page.change_note = change_note
+    page.save_revision().publish()
+    return ProtocolPage.objects.get(pk=page.pk)

@@ -11,6 +11,7 @@ from pages.models import (
     CaseReviewLibraryPage,
     ContinuumOfSupportPage,
     GuidancePage,
+    ProtocolPage,
     SevenMinuteBriefingPage,
     TrainingPage,
 )
@@ -43,6 +44,7 @@ def public_paths():
         + training_answer_paths()
         + report_form_paths()
         + case_review_paths()
+        + protocol_version_paths()
         + OTHER_PUBLIC_PATHS
     )
 
@@ -97,4 +99,15 @@ def case_review_paths():
     ]
     for briefing in SevenMinuteBriefingPage.objects.live().public().order_by("path"):
         paths.append(reverse("learning:we_used_this", args=[briefing.pk]))
+    return paths
+
+
+def protocol_version_paths():
+    """Each HTML protocol's first version (superseded) and the comparison of its first and
+    latest versions, which the sitemap does not list (they are not for search engines)."""
+    paths = []
+    for page in ProtocolPage.objects.live().public().order_by("path"):
+        numbers = list(page.document.versions.values_list("number", flat=True))
+        if len(numbers) > 1:
+            paths += [page.version_url(min(numbers)), page.comparison_url(1, max(numbers))]
     return paths

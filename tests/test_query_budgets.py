@@ -33,7 +33,12 @@ PUBLIC_URLS = [
     "/child-lives-in-another-area/",
     "/whats-new/",
     "/whats-new/feed/atom/",
-    "/people-working-with-children/local-protocols-and-guidance/1/",
+    "/people-working-with-children/local-protocols-and-guidance/3/",
+    "/people-working-with-children/local-protocols-and-guidance/resolving-professional-differences/",
+    "/people-working-with-children/local-protocols-and-guidance/resolving-professional-differences/"
+    "versions/1/",
+    "/people-working-with-children/local-protocols-and-guidance/resolving-professional-differences/"
+    "compare/?from=1&to=2",
     "/search/?q=escalation",
     "/search/?q=safeguarding",
 ]

@@ -8,6 +8,7 @@ editor's later changes to a demo page are kept.
 import datetime
 import json
 import re
+import uuid
 
 from django.apps import apps
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from documents.models import ProtocolDocument
+from documents.models import ProtocolDocument, ProtocolVersion
 from documents.sample_files import make_docx, make_pdf
 from documents.uploads import check_contents, safe_file_name
 from learning.models import Agency, LearningTheme
@@ -33,6 +34,7 @@ from pages.models import (
     LocalGuidancePage,
     OtherAreasPage,
     ProceduresPage,
+    ProtocolPage,
     SectionPage,
     SevenMinuteBriefingPage,
     TrainingAudience,
@@ -80,14 +82,16 @@ class Command(BaseCommand):
             self.ensure_learning(content["learning"])
             created = self.ensure_pages(content["pages"])
             self.ensure_review_dates(content["pages"], created)
+            protocols = self.ensure_protocol_pages(content["protocol_pages"])
             if created:
                 self.feature_sections(content["home"]["featured"])
             self.ensure_settings(content["partnership"])
             self.ensure_promoted_results(content["promoted_results"])
-        if created or documents_added:
+        if created or documents_added or protocols:
             call_command("update_index", verbosity=0)
         self.stdout.write(
-            f"Demo content ready: {len(created)} page(s) and {documents_added} document(s) added."
+            f"Demo content ready: {len(created) + len(protocols)} page(s) and "
+            f"{documents_added} document(s) added."
         )
 
     def ensure_home(self, home_content):
@@ -165,6 +169,55 @@ class Command(BaseCommand):
                 set_course(page, page_content)
             set_review_dates(page, page_content["review"])
             page.save_revision().publish()
+        return created
+
+    def ensure_protocol_pages(self, protocol_contents):
+        """Publish the seed documents that are HTML protocols, one publication per version
+        (so the comparison can be tried at once), each dated as in the seed. Returns the
+        pages added."""
+        created = []
+        for content in protocol_contents:
+            document = ProtocolDocument.objects.get(title=content["document"])
+            if ProtocolPage.objects.filter(document=document).exists():
+                continue
+            library = self.page_at(content["library"].strip("/"))
+            first = content["versions"][0]
+            page = library.add_child(
+                instance=ProtocolPage(
+                    title=first["title"],
+                    slug=content["slug"],
+                    search_description=first["summary"],
+                    document=document,
+                )
+            )
+            for version in content["versions"]:
+                page = ProtocolPage.objects.get(pk=page.pk)
+                page.title = version["title"]
+                page.search_description = version["summary"]
+                # A section keeps its block id from version to version, as in the editor,
+                # so the comparison matches it: the seed names each section by a key.
+                page.sections = [
+                    {
+                        "type": "section",
+                        "value": {"heading": section["heading"], "body": section["body"]},
+                        "id": str(
+                            uuid.uuid5(uuid.NAMESPACE_URL, f"{content['slug']}/{section['key']}")
+                        ),
+                    }
+                    for section in version["sections"]
+                ]
+                page.footnotes = [
+                    {"type": "footnote", "value": text} for text in version["footnotes"]
+                ]
+                page.change_note = version["change_note"]
+                page.save_revision().publish()
+                published_at = timezone.make_aware(
+                    datetime.datetime.fromisoformat(version["published_on"])
+                )
+                ProtocolVersion.objects.filter(
+                    pk=document.versions.order_by("-number").values("pk")[:1]
+                ).update(published_at=published_at)
+            created.append(page)
         return created
 
     def set_case_review_fields(self, page, page_content):
