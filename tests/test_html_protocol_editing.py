@@ -114,3 +114,17 @@ def test_an_editors_change_stays_private_until_approved(editor, approver, client
     form = logged_in(editor).get(edit_url(page)).context["form"]
     assert form["change_note"].value() == ""
     assert form["alert_subscribers"].value() is True
+
+
+def test_a_protocol_with_public_versions_is_unpublished_not_deleted(admin_client):
+    protocol = ProtocolPage.objects.filter(document__versions__revision__isnull=False).first()
+    library = protocol.get_parent()
+
+    for page in (protocol, library):
+        response = admin_client.post(
+            reverse("wagtailadmin_pages:delete", args=(page.pk,)), follow=True
+        )
+        assert "cannot be deleted: readers can open earlier versions of" in response.text
+        assert protocol.title in response.text
+    assert ProtocolPage.objects.filter(pk=protocol.pk).exists()
+    assert Page.objects.filter(pk=library.pk).exists()
