@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.urls import reverse
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 
+from alerts.models import Subscriber
 from documents.models import ProtocolDocument
 from learning.models import Agency, LearningTheme
 from pages.models import (
@@ -43,6 +44,7 @@ def public_paths():
         + training_answer_paths()
         + report_form_paths()
         + case_review_paths()
+        + alert_paths()
         + OTHER_PUBLIC_PATHS
     )
 
@@ -97,4 +99,17 @@ def case_review_paths():
     ]
     for briefing in SevenMinuteBriefingPage.objects.live().public().order_by("path"):
         paths.append(reverse("learning:we_used_this", args=[briefing.pk]))
+    return paths
+
+
+def alert_paths():
+    """The email alerts pages: subscribing (to everything, and from a page's link), and the
+    pages the links in a subscriber's emails open, for a subscriber made for the purpose."""
+    subscriber, _created = Subscriber.objects.get_or_create(email="page-check@example.org")
+    paths = ["/alerts/", reverse("alerts:check_email")]
+    page = GuidancePage.objects.live().public().order_by("path").first()
+    if page is not None:
+        paths.append(f"/alerts/?page={page.pk}")
+    for name in ("confirm", "manage", "unsubscribe"):
+        paths.append(reverse(f"alerts:{name}", args=[subscriber.token(name)]))
     return paths

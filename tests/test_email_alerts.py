@@ -38,8 +38,10 @@ ADDRESS = "practitioner@example.org"
 
 @pytest.fixture(autouse=True)
 def no_alerts_yet(db):
-    """The demo content's procedures updates made alerts: each test starts without them."""
+    """The demo content's procedures updates made alerts, and the browser suite's audit
+    leaves a subscriber of its own: each test starts without them."""
     Alert.objects.all().delete()
+    Subscriber.objects.all().delete()
 
 
 def filled_in_token():

@@ -36,6 +36,8 @@ PUBLIC_URLS = [
     "/people-working-with-children/local-protocols-and-guidance/1/",
     "/search/?q=escalation",
     "/search/?q=safeguarding",
+    "/alerts/",
+    "/alerts/check-your-email/",
 ]
 
 
