@@ -1,5 +1,6 @@
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import File
 from django.core.serializers.json import DjangoJSONEncoder
@@ -11,7 +12,7 @@ from django.utils.functional import cached_property
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
 from wagtail.log_actions import log
-from wagtail.models import Collection
+from wagtail.models import Collection, Revision
 from wagtail.search import index
 from wagtail.search.index import insert_or_update_object
 from wagtail.utils.file import hash_filelike
@@ -26,6 +27,7 @@ from reviews.models import (
 )
 
 from .privacy import collections_hidden_from, read_collection_restrictions
+from .signals import protocol_version_published
 
 
 def file_size_label(size):
@@ -375,6 +377,7 @@ class ProtocolDocument(AbstractDocument, ReviewSchedule):
         what practitioners download changed, from which file and why."""
         if self.url != previous_url:
             self.redirect_former_address(previous_url)
+        ProtocolVersion.objects.record_file_replacement(self, version)
         log(
             self,
             FILE_REPLACED,
@@ -626,3 +629,124 @@ def display_value(document, field):
     if isinstance(value, datetime.date):
         return f"{value:%-d %B %Y}"
     return "" if value is None else str(value)
+
+
+# What the first version of a document that had no versions yet says it is.
+FIRST_VERSION_NOTE = "First published on this site."
+
+
+class ProtocolVersionQuerySet(models.QuerySet):
+    def next_number_for(self, document):
+        latest = self.filter(document=document).aggregate(latest=models.Max("number"))["latest"]
+        return (latest or 0) + 1
+
+    def publish(self, document, change_note, alert_subscribers, **what):
+        """Add the next public version of `document` (`revision=` for an HTML protocol,
+        `file_version=` for a file that has since been replaced, neither for the current
+        file) and tell the apps above, once the transaction holding it is committed."""
+        version = self.create(
+            document=document,
+            number=self.next_number_for(document),
+            change_note=change_note,
+            alert_subscribers=alert_subscribers,
+            **what,
+        )
+        transaction.on_commit(
+            lambda: protocol_version_published.send(sender=ProtocolVersion, version=version)
+        )
+        return version
+
+    def record_file_replacement(self, document, replaced):
+        """The approved file of `document` was replaced, the former one kept as `replaced`
+        (a DocumentFileVersion): the version that was the current file now points to the
+        kept copy, and the new file is the next version, with the replacement's note. A
+        document with no versions yet gets its first: the file it was published with."""
+        current = self.filter(document=document, revision=None, file_version=None)
+        if not current.update(file_version=replaced) and not self.filter(document=document):
+            self.create(
+                document=document,
+                number=1,
+                published_at=document.created_at,
+                change_note=FIRST_VERSION_NOTE,
+                alert_subscribers=False,
+                file_version=replaced,
+            )
+        return self.publish(document, replaced.change_note, alert_subscribers=True)
+
+
+class ProtocolVersion(models.Model):
+    """One public version of a protocol: each publication of an HTML protocol (its page's
+    revision) and each approved replacement of its file (the file it had). Practitioners
+    see the numbered list on the protocol's page and entry, open earlier versions and
+    compare two HTML versions; the alerts app emails subscribers when one is added
+    (`documents.signals.protocol_version_published`)."""
+
+    document = models.ForeignKey(
+        ProtocolDocument, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    published_at = models.DateTimeField(default=timezone.now)
+    change_note = models.CharField("what changed", max_length=500)
+    alert_subscribers = models.BooleanField(
+        default=True, help_text="Whether subscribers were to be emailed about this version."
+    )
+    # An earlier version's content must outlive purge_revisions, which skips protected ones.
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file_version = models.ForeignKey(
+        DocumentFileVersion,
+        null=True,
+        blank=True,
+        # Deleting the document deletes both; nothing else may take a version's file.
+        on_delete=models.RESTRICT,
+        related_name="+",
+        help_text="The file this version had, once replaced; blank for the current file.",
+    )
+
+    objects = ProtocolVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="one_protocol_version_per_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"Version {self.number} of {self.document.title}"
+
+    def get_absolute_url(self):
+        """The version's own address: it shows this version for as long as the site keeps
+        it (the current version leads to the protocol itself)."""
+        if self.is_html and self.protocol_page:
+            return self.protocol_page.version_url(self.number)
+        LocalGuidancePage = apps.get_model("pages", "LocalGuidancePage")
+        library = LocalGuidancePage.objects.live().order_by("path").first()
+        if library is None:
+            return ""
+        return library.document_version_url(self.document, self.number)
+
+    @property
+    def is_html(self):
+        return self.revision_id is not None
+
+    @cached_property
+    def protocol_page(self):
+        """The live HTML protocol page of the document, if it has one."""
+        ProtocolPage = apps.get_model("pages", "ProtocolPage")
+        return ProtocolPage.objects.live().filter(document_id=self.document_id).first()
+
+    @property
+    def comparison_url(self):
+        """Where readers see what this version changed from the one before: only when both
+        are HTML versions (blank for a first version or a file)."""
+        if not self.is_html or not self.protocol_page:
+            return ""
+        previous_is_html = ProtocolVersion.objects.filter(
+            document_id=self.document_id, number=self.number - 1, revision__isnull=False
+        ).exists()
+        if not previous_is_html:
+            return ""
+        return self.protocol_page.comparison_url(self.number - 1, self.number)
