@@ -25,10 +25,11 @@ from alerts.models import Alert, Delivery, Frequency, Subscriber
 from alerts.sending import Run, site_root_url
 from alerts.views import SUBSCRIBE_SUBJECT
 from documents.models import DocumentType
+from documents.sample_files import make_pdf
 from documents.signals import protocol_version_published
 from procedures.models import ProcedureChapter, ProcedureLink, ProcedureUpdate
 from tests.editorial import edit_url, guidance_page_form, logged_in
-from tests.factories import create_document
+from tests.factories import create_document, replace_file
 from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -433,6 +434,44 @@ def test_a_protocol_version_alerts_its_subscribers_when_public_and_chosen():
 def test_an_unapproved_protocol_alerts_nobody():
     document = create_document(title="Draft protocol", approval="pending")
     protocol_version_published.send(sender=None, version=protocol_version(document))
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.xfail(
+    raises=AttributeError,
+    reason="ProtocolVersion.get_absolute_url needs LocalGuidancePage.document_version_url, "
+    "which h13-protocols adds",
+)
+def test_a_replaced_protocol_file_alerts_the_documents_subscribers(
+    admin_client, django_capture_on_commit_callbacks
+):
+    document = create_document(title="Strategy discussions guidance")
+    confirmed_subscriber("document@example.org", [topics.document(document.pk)])
+    confirmed_subscriber("other@example.org", [topics.document(document.pk + 1)])
+    with django_capture_on_commit_callbacks(execute=True):
+        replace_file(admin_client, document, "v2.pdf", make_pdf("v2"), "Adds police attendance.")
+    alert = Alert.objects.get(kind="protocol")
+    version = document.versions.get(number=2)
+    assert alert.source == f"protocol-version:{version.pk}"
+    assert alert.title == "Strategy discussions guidance: version 2"
+    assert alert.note == "Adds police attendance."
+    assert alert.url.endswith(version.get_absolute_url())
+    send()
+    assert [message.to for message in mail.outbox] == [["document@example.org"]]
+    assert "Adds police attendance." in mail.outbox[0].body
+
+
+def test_a_replaced_file_in_a_restricted_collection_alerts_nobody(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Private protocols")
+    CollectionViewRestriction.objects.create(collection=private, restriction_type="login")
+    document = create_document(title="Private protocol", collection=private)
+    with django_capture_on_commit_callbacks(execute=True):
+        replace_file(admin_client, document, "v2.pdf", make_pdf("v2"), "Internal changes.")
+    assert document.versions.filter(number=2).exists()
     assert not Alert.objects.exists()
 
 
