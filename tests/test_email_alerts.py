@@ -1,6 +1,7 @@
 """Email alerts: subscribing with double opt-in, managing and leaving from the links in every
 email, what alerts are made from, and sending them once each, in batches."""
 
+import io
 import json
 import logging
 import re
@@ -591,10 +592,14 @@ def test_a_batch_costs_the_same_queries_however_many_subscribers(digest):
 def test_the_command_logs_counts_never_addresses(caplog):
     confirmed_subscriber()
     make_alert()
+    output = io.StringIO()
     with caplog.at_level(logging.DEBUG):
-        send()
+        call_command("send_alerts", stdout=output)
     assert "Sent 1 alert email(s)" in caplog.text
     assert ADDRESS not in caplog.text
+    # Not a terminal: no progress line, only the summary.
+    assert "\r" not in output.getvalue()
+    assert ADDRESS not in output.getvalue()
 
 
 def test_unconfirmed_subscriptions_are_deleted_after_a_set_time(client):
