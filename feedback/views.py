@@ -14,6 +14,7 @@ answers "not found".
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,10 +25,17 @@ from wagtail.models import Page
 from documents.models import ProtocolDocument
 from pages.models import LocalGuidancePage
 from pages.privacy import is_hidden, paths_hidden_from
+from sitewide.anonymous_forms import Throttle
 
 from .forms import ReportProblemForm
 from .models import ReaderReport
-from .throttle import allow_report_from
+
+# FEEDBACK_THROTTLE_COUNT reports in FEEDBACK_THROTTLE_SECONDS from one address (one /64).
+report_throttle = Throttle(
+    "feedback",
+    limit=lambda: settings.FEEDBACK_THROTTLE_COUNT,
+    seconds=settings.FEEDBACK_THROTTLE_SECONDS,
+)
 
 
 @dataclass
@@ -89,7 +97,7 @@ def report_problem(request):
         # A robot that filled in the trap is thanked like anyone: it learns nothing.
         return redirect(sent_url)
     if form.is_valid():
-        if allow_report_from(request):
+        if report_throttle.allows_sender(request):
             ReaderReport.objects.create(
                 page=subject.page,
                 document=subject.document,

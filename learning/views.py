@@ -1,13 +1,13 @@
-from axes.helpers import get_client_ip_address
 from django.apps import apps
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
+
+from sitewide.anonymous_forms import Throttle
 
 from .forms import BriefingUseForm
 from .models import BriefingUse
@@ -16,6 +16,7 @@ REPORT_PERMISSION = "learning.view_briefing_use_report"
 
 # Enough for a training lead reporting several teams, too few for a flood.
 POSTS_PER_HOUR = 10
+post_throttle = Throttle("we-used-this", POSTS_PER_HOUR)
 
 
 def shown_briefing(request, briefing_id):
@@ -30,18 +31,6 @@ def shown_briefing(request, briefing_id):
     return briefing
 
 
-def throttled(request):
-    """Count this post against the sender's address; True once it is over the limit."""
-    key = f"we-used-this:{get_client_ip_address(request)}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        return cache.incr(key) > POSTS_PER_HOUR
-    except ValueError:
-        # The entry expired (or the cache lost it) between add and incr: a fresh hour.
-        cache.set(key, 1, timeout=60 * 60)
-        return False
-
-
 # No CSRF cookie: visitors to the public site get no cookies at all. A forged post could
 # act only as an anonymous visitor, which anyone can; the form's signed timestamp, honeypot
 # and throttle keep out what is not a person filling it in.
@@ -53,15 +42,15 @@ def we_used_this(request, briefing_id):
     briefing = shown_briefing(request, briefing_id)
     status = 200
     if request.method == "POST":
-        form = BriefingUseForm(request.POST)
-        if throttled(request):
+        form = BriefingUseForm(request.POST, subject_key=briefing.pk)
+        if not post_throttle.allows_sender(request):
             status = 429
             form.add_error(
                 None,
                 "This connection has sent a lot of reports in the last hour. "
                 "Keep this page open and send it again later.",
             )
-        elif form.is_spam:
+        elif form.is_trapped:
             return redirect("learning:we_used_this_thanks", briefing_id=briefing.pk)
         elif form.is_valid():
             form.instance.briefing = briefing
@@ -70,7 +59,7 @@ def we_used_this(request, briefing_id):
         else:
             status = 400
     else:
-        form = BriefingUseForm()
+        form = BriefingUseForm(subject_key=briefing.pk)
     return render(
         request, "learning/we_used_this.html", {"briefing": briefing, "form": form}, status=status
     )

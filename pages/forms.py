@@ -18,6 +18,21 @@ class ContentPageForm(WagtailAdminPageForm):
             "One or two sentences saying what the page is for. Shown in section listings, "
             "search results and by search engines."
         )
+        if "alert_subscribers" in self.fields and not self.instance.has_unpublished_changes:
+            # What the last publication told subscribers is not news the next time.
+            self.initial["alert_subscribers"] = False
+            self.initial["change_note"] = ""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (
+            cleaned_data.get("alert_subscribers")
+            and not cleaned_data.get("change_note", "").strip()
+        ):
+            self.add_error(
+                "change_note", "Say what changed: it is what the email to subscribers says."
+            )
+        return cleaned_data
 
 
 class LibraryFilterForm(forms.Form):

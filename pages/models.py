@@ -99,9 +99,28 @@ class ContentPage(BasePage, ReviewSchedule):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
 
+    # The editor's choice for one publication (alerts.receivers reads it from the published
+    # revision); the page form starts unticked and empty again once it is published.
+    alert_subscribers = models.BooleanField(
+        "Email subscribers about this change",
+        default=False,
+        help_text="For a change practitioners need to know about, not for small corrections.",
+    )
+    change_note = models.TextField(
+        "What changed",
+        blank=True,
+        help_text="The email subscribers get: say what changed and what it means for them.",
+    )
+
     base_form_class = ContentPageForm
 
-    content_panels = [*Page.content_panels, FieldPanel("search_description")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("search_description"),
+        MultiFieldPanel(
+            [FieldPanel("alert_subscribers"), FieldPanel("change_note")], heading="Email alerts"
+        ),
+    ]
     promote_panels = [
         MultiFieldPanel(
             [FieldPanel("slug"), FieldPanel("seo_title")], heading="For search engines"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("feedback/", include("feedback.urls")),
     path("briefings/", include("learning.urls")),
+    path("alerts/", include("alerts.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", sitewide_views.robots_txt, name="robots_txt"),
     path("favicon.ico", sitewide_views.favicon, name="favicon"),

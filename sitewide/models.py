@@ -89,6 +89,15 @@ class PartnershipSettings(BaseSiteSetting):
         related_name="+",
         help_text="Linked from the footer of every page.",
     )
+    privacy_notice = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="What the partnership keeps about people, such as email alert subscribers. "
+        "Linked from the email alerts forms.",
+    )
     footer_links = StreamField([("link", LinkBlock())], blank=True)
 
     edit_handler = TabbedInterface(
@@ -142,6 +151,7 @@ class PartnershipSettings(BaseSiteSetting):
             ObjectList(
                 [
                     FieldPanel("accessibility_statement"),
+                    FieldPanel("privacy_notice"),
                     FieldPanel("accessible_format_email"),
                     FieldPanel("footer_links"),
                 ],
@@ -159,7 +169,7 @@ class PartnershipSettings(BaseSiteSetting):
     @classmethod
     def base_queryset(cls):
         # The footer on every page links the statement: fetch it with the settings.
-        return super().base_queryset().select_related("accessibility_statement")
+        return super().base_queryset().select_related("accessibility_statement", "privacy_notice")
 
     @cached_property
     def opening_hours(self):

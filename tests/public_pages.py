@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.urls import reverse
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 
+from alerts.models import Subscriber
 from documents.models import ProtocolDocument
 from learning.models import Agency, LearningTheme
 from pages.models import (
@@ -45,6 +46,7 @@ def public_paths():
         + report_form_paths()
         + case_review_paths()
         + protocol_version_paths()
+        + alert_paths()
         + OTHER_PUBLIC_PATHS
     )
 
@@ -110,4 +112,17 @@ def protocol_version_paths():
         numbers = list(page.document.versions.values_list("number", flat=True))
         if len(numbers) > 1:
             paths += [page.version_url(min(numbers)), page.comparison_url(1, max(numbers))]
+    return paths
+
+
+def alert_paths():
+    """The email alerts pages: subscribing (to everything, and from a page's link), and the
+    pages the links in a subscriber's emails open, for a subscriber made for the purpose."""
+    subscriber, _created = Subscriber.objects.get_or_create(email="page-check@example.org")
+    paths = ["/alerts/", reverse("alerts:check_email")]
+    page = GuidancePage.objects.live().public().order_by("path").first()
+    if page is not None:
+        paths.append(f"/alerts/?page={page.pk}")
+    for name in ("confirm", "manage", "unsubscribe"):
+        paths.append(reverse(f"alerts:{name}", args=[subscriber.token(name)]))
     return paths

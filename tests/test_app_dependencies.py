@@ -20,6 +20,7 @@ LAYERS = [
     "pages",
     "search",
     "feedback",
+    "alerts",
     "linkhealth",
     "partnership_site",
 ]

@@ -38,6 +38,7 @@ EXPECTED_TREE = {
     "/home/concerned-about-a-child/": "GuidancePage",
     "/home/whats-new/": "WhatsNewPage",
     "/home/accessibility-statement/": "GuidancePage",
+    "/home/privacy-notice/": "GuidancePage",
     "/home/child-lives-in-another-area/": "OtherAreasPage",
     "/home/people-working-with-children/training-and-events/": "TrainingPage",
     **{
@@ -110,6 +111,7 @@ def test_settings_carry_the_seeds_contact_facts():
     assert partnership.closed_on_bank_holidays
     assert "Front Door" in partnership.referral_route
     assert partnership.accessibility_statement.slug == "accessibility-statement"
+    assert partnership.privacy_notice.slug == "privacy-notice"
 
 
 def test_contextual_safeguarding_page_has_the_video():

@@ -41,6 +41,8 @@ PUBLIC_URLS = [
     "compare/?from=1&to=2",
     "/search/?q=escalation",
     "/search/?q=safeguarding",
+    "/alerts/",
+    "/alerts/check-your-email/",
 ]
 
 

@@ -56,7 +56,7 @@ def token_in(response):
 def later(seconds=10):
     """Sends the form as if the reader had taken `seconds` to fill it in."""
     now = time.time()
-    return mock.patch("feedback.forms.time.time", return_value=now + seconds)
+    return mock.patch("sitewide.anonymous_forms.time.time", return_value=now + seconds)
 
 
 def send(client, query, token=None, *, after=10, **fields):
@@ -403,7 +403,7 @@ def test_the_form_and_the_listing_keep_to_the_query_budget(client, owned_page, d
 def test_reports_still_arrive_when_the_cache_is_unreachable(client, guidance_page, settings):
     settings.FEEDBACK_THROTTLE_COUNT = 1
     # What the Redis cache falls back to while Redis is down: it stores nothing.
-    with mock.patch("feedback.throttle.cache", DummyCache("unreachable", {})):
+    with mock.patch("sitewide.anonymous_forms.cache", DummyCache("unreachable", {})):
         for _ in range(2):
             assert send(client, {"page": guidance_page.pk}).status_code == 302
     assert ReaderReport.objects.count() == 2

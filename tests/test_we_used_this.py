@@ -7,11 +7,10 @@ import time
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from learning import forms as learning_forms
+from learning.forms import BriefingUseForm
 from learning.models import Agency, BriefingUse
 from learning.views import POSTS_PER_HOUR
 from pages.models import CaseReviewLibraryPage, SevenMinuteBriefingPage
@@ -39,7 +38,7 @@ def form_url(briefing):
     return reverse("learning:we_used_this", args=[briefing.pk])
 
 
-def answers(agency, **changes):
+def answers(briefing, agency, **changes):
     return {
         "team": "Riverside health visiting team",
         "agency": agency.pk,
@@ -48,7 +47,7 @@ def answers(agency, **changes):
         "planned_change": "Ask who else lives in the home at every visit.",
         "website": "",
         # Opened a minute ago, as a person would have.
-        "started": signing.dumps(time.time() - 60, salt=learning_forms.SALT),
+        "token": BriefingUseForm.token_for(briefing.pk, shown=time.time() - 60),
         **changes,
     }
 
@@ -69,7 +68,7 @@ def test_form_warns_not_to_name_children_or_families(client, briefing, agency):
 def test_a_team_records_that_it_used_the_briefing_without_any_cookie(briefing, agency):
     client = Client(enforce_csrf_checks=True)
     assert not client.get(form_url(briefing)).cookies
-    response = client.post(form_url(briefing), answers(agency))
+    response = client.post(form_url(briefing), answers(briefing, agency))
     assert response.status_code == 302
     assert not response.cookies
     use = BriefingUse.objects.get()
@@ -81,7 +80,7 @@ def test_a_team_records_that_it_used_the_briefing_without_any_cookie(briefing, a
 def test_bad_input_is_explained_next_to_its_field_and_kept(client, briefing, agency):
     response = client.post(
         form_url(briefing),
-        answers(agency, participants="0", discussed_on="2099-01-01", team=""),
+        answers(briefing, agency, participants="0", discussed_on="2099-01-01", team=""),
     )
     assert response.status_code == 400
     soup = BeautifulSoup(response.content, "html.parser")
@@ -94,34 +93,36 @@ def test_bad_input_is_explained_next_to_its_field_and_kept(client, briefing, age
 
 
 def test_a_filled_honeypot_stores_nothing(client, briefing, agency):
-    response = client.post(form_url(briefing), answers(agency, website="http://spam.example"))
+    response = client.post(
+        form_url(briefing), answers(briefing, agency, website="http://spam.example")
+    )
     assert response.status_code == 302
     assert not BriefingUse.objects.exists()
 
 
 def test_a_form_sent_too_fast_is_refused_and_kept(client, briefing, agency):
-    started = signing.dumps(time.time(), salt=learning_forms.SALT)
-    response = client.post(form_url(briefing), answers(agency, started=started))
+    token = BriefingUseForm.token_for(briefing.pk)
+    response = client.post(form_url(briefing), answers(briefing, agency, token=token))
     assert response.status_code == 400
-    assert "sent too quickly" in response.content.decode()
+    assert "sent very quickly" in response.content.decode()
     assert "Riverside health visiting team" in response.content.decode()
     assert not BriefingUse.objects.exists()
 
 
 def test_a_forged_timestamp_is_refused(client, briefing, agency):
-    response = client.post(form_url(briefing), answers(agency, started="1.forged"))
+    response = client.post(form_url(briefing), answers(briefing, agency, token="1.forged"))
     assert response.status_code == 400
     assert not BriefingUse.objects.exists()
 
 
 def test_posts_from_one_address_are_throttled(client, briefing, agency):
     for _ in range(POSTS_PER_HOUR):
-        assert client.post(form_url(briefing), answers(agency)).status_code == 302
-    response = client.post(form_url(briefing), answers(agency))
+        assert client.post(form_url(briefing), answers(briefing, agency)).status_code == 302
+    response = client.post(form_url(briefing), answers(briefing, agency))
     assert response.status_code == 429
     assert "Riverside health visiting team" in response.content.decode()
     assert BriefingUse.objects.count() == POSTS_PER_HOUR
-    other = client.post(form_url(briefing), answers(agency), REMOTE_ADDR="192.0.2.7")
+    other = client.post(form_url(briefing), answers(briefing, agency), REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 302
 
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "editorial",
     "feedback",
     "learning",
+    "alerts",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -299,6 +300,19 @@ FEEDBACK_THROTTLE_COUNT = env_int("FEEDBACK_THROTTLE_COUNT", 5)
 FEEDBACK_THROTTLE_SECONDS = 3600
 FEEDBACK_MIN_FILL_SECONDS = 3
 FEEDBACK_FORM_MAX_AGE_SECONDS = 4 * 3600
+
+# Email alerts (the alerts app, send_alerts): a confirmation link works for
+# ALERTS_CONFIRMATION_MAX_AGE_SECONDS; an address never confirmed is deleted after
+# ALERTS_UNCONFIRMED_DAYS; the subscribe form takes ALERTS_THROTTLE_PER_SENDER posts an hour
+# from one address (an IPv6 /64) and sends ALERTS_THROTTLE_PER_ADDRESS emails a day to one
+# email address; send_alerts sends ALERTS_BATCH_SIZE emails per batch and takes over a batch
+# claimed by a run that never finished it after ALERTS_CLAIM_TIMEOUT_SECONDS.
+ALERTS_CONFIRMATION_MAX_AGE_SECONDS = env_int("ALERTS_CONFIRMATION_MAX_AGE_SECONDS", 3 * 86400)
+ALERTS_UNCONFIRMED_DAYS = env_int("ALERTS_UNCONFIRMED_DAYS", 7)
+ALERTS_THROTTLE_PER_SENDER = env_int("ALERTS_THROTTLE_PER_SENDER", 10)
+ALERTS_THROTTLE_PER_ADDRESS = env_int("ALERTS_THROTTLE_PER_ADDRESS", 3)
+ALERTS_BATCH_SIZE = env_int("ALERTS_BATCH_SIZE", 200)
+ALERTS_CLAIM_TIMEOUT_SECONDS = env_int("ALERTS_CLAIM_TIMEOUT_SECONDS", 1800)
 
 # External link checks (the check_links command, run nightly): seconds to wait for each
 # answer, connections open at once in all and to one host, and further tries, each after a

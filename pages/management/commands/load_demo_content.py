@@ -277,10 +277,14 @@ class Command(BaseCommand):
     def ensure_settings(self, values):
         partnership = PartnershipSettings.for_site(self.home.get_site())
         if partnership.partnership_name:
+            # Sites made before the privacy notice existed get the demo's.
+            if partnership.privacy_notice_id is None and "privacy_notice" in values:
+                partnership.privacy_notice_id = self.resolve(values["privacy_notice"])
+                partnership.save(update_fields=["privacy_notice"])
             return
         for field, value in self.resolve(values).items():
-            if field == "accessibility_statement":
-                partnership.accessibility_statement_id = value
+            if field in ("accessibility_statement", "privacy_notice"):
+                setattr(partnership, f"{field}_id", value)
             else:
                 setattr(partnership, field, value)
         partnership.save()
