@@ -96,6 +96,9 @@ class EmailAlertsView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templa
         if subscriber is not None:
             context["subscriber_topics"] = topic_labels(subscriber.topics).values()
             context["sent"] = subscriber.deliveries.filter(sent_at__isnull=False).count()
+            context["digests_sent"] = subscriber.digest_deliveries.filter(
+                sent_at__isnull=False
+            ).count()
         return context
 
     def post(self, request, *args, **kwargs):

@@ -1,5 +1,6 @@
 """Email alerts: practitioners who subscribed without an account, the changes they hear of,
-and each email owed to each of them.
+and each email owed to each of them: one per alert for those who chose "as soon as something
+changes" (`Delivery`), one per week for those who chose the weekly digest (`DigestDelivery`).
 
 Only what the alerts need is kept: the address, the choices (topics and how often) and the
 dates (subscribed, confirmed, choices changed, each alert sent). Nothing is sent to an
@@ -11,6 +12,7 @@ pages that are cached.
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -111,6 +113,7 @@ class Subscriber(models.Model):
     def export(self):
         """Everything kept about the subscriber, for a UK GDPR access request."""
         deliveries = self.deliveries.select_related("alert").order_by("alert__created_at")
+        digests = self.digest_deliveries.select_related("digest").order_by("digest__week")
         return {
             "email": self.email,
             "how_often": self.get_frequency_display(),
@@ -126,7 +129,24 @@ class Subscriber(models.Model):
                 }
                 for delivery in deliveries
             ],
+            "weekly_digests": [
+                {
+                    "week_of": delivery.digest.week.isoformat(),
+                    "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+                }
+                for delivery in digests
+            ],
         }
+
+    def owed_in_digest(self, alerts):
+        """Of a digest's alerts, those of the subscriber's topics made after they confirmed
+        (the caller prefetches `subscriptions`)."""
+        chosen = {subscription.topic for subscription in self.subscriptions.all()}
+        return [
+            alert
+            for alert in alerts
+            if alert.created_at >= self.confirmed_at and chosen.intersection(alert.topics)
+        ]
 
 
 class Subscription(models.Model):
@@ -153,11 +173,45 @@ class AlertKind(models.TextChoices):
     PROCEDURES = "procedures", "Southwest Child Protection Procedures updated"
 
 
+class DigestQuerySet(models.QuerySet):
+    def to_send(self, today=None):
+        """The digests `send_alerts --digest` sends, oldest first: any a run never finished,
+        then this week's, started if it is not (gathering every alert not in an earlier
+        digest)."""
+        today = today or timezone.localdate()
+        week = today - timezone.timedelta(days=today.weekday())
+        # Started with its alerts in one transaction: a run at the same moment waits for it
+        # (the week is unique), then finds it with its alerts.
+        with transaction.atomic():
+            digest, started = self.get_or_create(week=week)
+            if started:
+                Alert.objects.filter(digest=None).update(digest=digest)
+        return list(self.filter(finished_at=None).order_by("week"))
+
+
+class Digest(models.Model):
+    """One week's digest: the alerts made since the last one (`alerts`), each weekly
+    subscriber's email (`deliveries`). `send_alerts --digest` walks through the weekly
+    subscribers in order of id, a batch at a time; `claimed_up_to` is the last one taken,
+    so each batch starts where the last stopped instead of looking again at those sent."""
+
+    week = models.DateField("week of", unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    claimed_up_to = models.BigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DigestQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Weekly digest of the week of {self.week.isoformat()}"
+
+
 class Alert(models.Model):
     """One public change that subscribers hear of: a protocol's new version, a page published
     with "Email subscribers about this change" ticked, or a procedures update. Made by
-    receivers.py; `send_alerts` creates a Delivery for each confirmed subscriber of one of
-    its topics (`prepared_at`), then sends them."""
+    receivers.py; `send_alerts` creates a Delivery for each confirmed immediate subscriber of
+    one of its topics (`prepared_at`), then sends them; the next weekly digest takes it
+    (`digest`) for the weekly subscribers."""
 
     # What it was made from ("page-revision:12"): the same publication never alerts twice.
     source = models.CharField(max_length=64, unique=True)
@@ -168,6 +222,9 @@ class Alert(models.Model):
     topics = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     prepared_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(
+        Digest, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -177,7 +234,7 @@ class Alert(models.Model):
 
 
 class Delivery(models.Model):
-    """An alert owed to one subscriber, created before anything is sent. A run of
+    """An alert owed to one immediate subscriber, created before anything is sent. A run of
     `send_alerts` claims a batch (`claim`, `claimed_at`) and marks each as sent the moment
     its email has gone, so a second run at the same time takes other rows, and a run after
     a crash sends what was claimed but not sent, and nothing twice."""
@@ -193,7 +250,40 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["alert", "subscriber"], name="one_delivery_each")
         ]
-        indexes = [models.Index(fields=["sent_at", "claimed_at"])]
+        # The claim walks the unsent rows in order of id; the sent ones, nearly all of the
+        # table, are not in the index at all.
+        indexes = [models.Index(fields=["id"], condition=Q(sent_at=None), name="delivery_unsent")]
 
     def __str__(self):
         return f"Alert {self.alert_id} for subscriber {self.subscriber_id}"
+
+
+class DigestDelivery(models.Model):
+    """One weekly subscriber's digest email, created when a run of `send_alerts --digest`
+    claims the subscriber (`claim`, `claimed_at`) and marked sent the moment it has gone:
+    one row per email, however many alerts it lists. A run after a crash takes over the
+    unsent rows of a claim older than ALERTS_CLAIM_TIMEOUT_SECONDS."""
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="digest_deliveries"
+    )
+    claim = models.UUIDField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "digest deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "subscriber"], name="one_digest_each")
+        ]
+        indexes = [
+            models.Index(
+                fields=["digest", "claimed_at"],
+                condition=Q(sent_at=None),
+                name="digest_delivery_unsent",
+            )
+        ]
+
+    def __str__(self):
+        return f"Digest {self.digest_id} for subscriber {self.subscriber_id}"

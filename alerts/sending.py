@@ -9,23 +9,28 @@ than waiting; on SQLite, which has one writer at a time, the claim is a conditio
 that only one run can win), then each email is sent and its delivery marked sent at once.
 A run that dies leaves at most the email it was sending unmarked; its other claimed rows
 are taken again by a later run once the claim is older than ALERTS_CLAIM_TIMEOUT_SECONDS.
+
+Immediate alerts have a row per alert and subscriber (`Delivery`), made before sending. The
+weekly digest has a row per email (`DigestDelivery`), made as its subscriber is claimed:
+a batch is the next weekly subscribers by id after the digest's `claimed_up_to`, each
+email is built in memory from the digest's alerts (read once) and the subscriber's topics,
+so its cost follows the number of subscribers, not subscribers times alerts.
 """
 
 import logging
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from .models import Alert, Delivery, Frequency, Subscriber
+from .models import Alert, Delivery, Digest, DigestDelivery, Frequency, Subscriber, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +93,10 @@ def confirmation_email(subscriber, root_url):
 
 
 def prepare_alerts():
-    """Create the deliveries of every alert not yet prepared: one per subscriber of any of
-    its topics confirmed by the time of the change. Safe to run twice at once: an alert is
-    prepared under its lock, and a delivery exists once (`one_delivery_each`)."""
+    """Create the deliveries of every alert not yet prepared: one per immediate subscriber of
+    any of its topics confirmed by the time of the change (weekly subscribers get it in the
+    digest). Safe to run twice at once: an alert is prepared under its lock, and a delivery
+    exists once (`one_delivery_each`)."""
     prepared = 0
     for alert_id in Alert.objects.filter(prepared_at=None).values_list("pk", flat=True):
         with transaction.atomic():
@@ -103,7 +109,9 @@ def prepare_alerts():
                 continue
             # Those subscribed when it happened: a new subscriber is not sent old news.
             subscriber_ids = (
-                Subscriber.objects.filter(confirmed_at__lte=alert.created_at)
+                Subscriber.objects.filter(
+                    confirmed_at__lte=alert.created_at, frequency=Frequency.IMMEDIATE
+                )
                 .filter(subscriptions__topic__in=alert.topics)
                 .values_list("pk", flat=True)
                 .distinct()
@@ -118,13 +126,17 @@ def prepare_alerts():
     return prepared
 
 
-def pending_deliveries(frequency, claim_timeout):
-    stale = timezone.now() - timezone.timedelta(seconds=claim_timeout)
+def stale_claims(claim_timeout):
+    return timezone.now() - timezone.timedelta(seconds=claim_timeout)
+
+
+def pending_deliveries(claim_timeout):
+    # `sent_at=None` as it is, so the database walks the partial index `delivery_unsent`.
     return Delivery.objects.filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_claims(claim_timeout)),
         sent_at=None,
         alert__prepared_at__isnull=False,
-        subscriber__frequency=frequency,
+        subscriber__frequency=Frequency.IMMEDIATE,
         subscriber__confirmed_at__isnull=False,
     )
 
@@ -142,7 +154,7 @@ class Run:
     batches: int = 0
 
     def claim_immediate_batch(self):
-        pending = pending_deliveries(Frequency.IMMEDIATE, self.claim_timeout)
+        pending = pending_deliveries(self.claim_timeout)
         with transaction.atomic():
             ids = list(
                 pending.select_for_update(skip_locked=True, of=("self",))
@@ -156,28 +168,77 @@ class Run:
             .order_by("pk")
         )
 
-    def claim_digest_batch(self):
-        """Whole subscribers, each with every alert waiting for them."""
-        pending = pending_deliveries(Frequency.WEEKLY, self.claim_timeout)
+    def claim_digest_batch(self, digest, alerts):
+        """The next digest emails of `digest` to send, as (row, subscriber, their alerts of
+        `alerts`): first those of a run whose claim is stale, then the next subscribers."""
+        if ids := self.retake_stale_digests(digest):
+            rows = DigestDelivery.objects.filter(pk__in=ids)
+        else:
+            subscriber_ids = self.claim_next_subscribers(digest, alerts)
+            rows = digest.deliveries.filter(subscriber_id__in=subscriber_ids)
+        rows = (
+            rows.filter(claim=self.claim, sent_at=None)
+            .select_related("subscriber")
+            .prefetch_related("subscriber__subscriptions")
+            .order_by("pk")
+        )
+        return [(row, row.subscriber, row.subscriber.owed_in_digest(alerts)) for row in rows]
+
+    def retake_stale_digests(self, digest):
+        stale = digest.deliveries.filter(
+            sent_at=None, claimed_at__lt=stale_claims(self.claim_timeout)
+        )
         with transaction.atomic():
-            subscriber_ids = list(
-                Subscriber.objects.filter(pk__in=pending.values("subscriber_id"))
-                .select_for_update(skip_locked=True)
+            ids = list(
+                stale.select_for_update(skip_locked=True)
                 .order_by("pk")
                 .values_list("pk", flat=True)[: self.batch_size]
             )
-            self.mark_claimed(pending.filter(subscriber_id__in=subscriber_ids))
-        deliveries = (
-            Delivery.objects.filter(
-                claim=self.claim, sent_at=None, subscriber_id__in=subscriber_ids
-            )
-            .select_related("alert", "subscriber")
-            .order_by("subscriber_id", "alert__created_at", "alert_id")
-        )
-        by_subscriber = defaultdict(list)
-        for delivery in deliveries:
-            by_subscriber[delivery.subscriber].append(delivery)
-        return list(by_subscriber.items())
+            if ids:
+                self.mark_claimed(stale.filter(pk__in=ids))
+        return ids
+
+    def claim_next_subscribers(self, digest, alerts):
+        """Move the digest's `claimed_up_to` past the next weekly subscribers and create the
+        emails of those owed one. The conditional update is what makes two runs at once
+        take different subscribers (on PostgreSQL the second also waits on the row lock)."""
+        topics = {topic for alert in alerts for topic in alert.topics}
+        if not topics:
+            return []
+        while True:
+            with transaction.atomic():
+                after = (
+                    Digest.objects.select_for_update()
+                    .values_list("claimed_up_to", flat=True)
+                    .get(pk=digest.pk)
+                )
+                subscribers = list(
+                    Subscriber.objects.confirmed()
+                    .filter(
+                        Exists(
+                            Subscription.objects.filter(subscriber=OuterRef("pk"), topic__in=topics)
+                        ),
+                        frequency=Frequency.WEEKLY,
+                        pk__gt=after,
+                    )
+                    .order_by("pk")
+                    .prefetch_related("subscriptions")[: self.batch_size]
+                )
+                if not subscribers:
+                    return []
+                moved = Digest.objects.filter(pk=digest.pk, claimed_up_to=after).update(
+                    claimed_up_to=subscribers[-1].pk
+                )
+                if not moved:
+                    continue
+                owed = [
+                    DigestDelivery(digest=digest, subscriber=subscriber, claim=self.claim)
+                    for subscriber in subscribers
+                    if subscriber.owed_in_digest(alerts)
+                ]
+                if owed:
+                    DigestDelivery.objects.bulk_create(owed, ignore_conflicts=True)
+                    return [subscriber.pk for subscriber in subscribers]
 
     def mark_claimed(self, deliveries):
         deliveries.update(claim=self.claim, claimed_at=timezone.now())
@@ -202,22 +263,29 @@ class Run:
 
     def send_digests(self, progress=None):
         with get_connection() as connection:
-            while batch := self.claim_digest_batch():
-                self.batches += 1
-                for subscriber, deliveries in batch:
-                    alerts = [delivery.alert for delivery in deliveries]
-                    message = subscriber_email(
-                        subscriber,
-                        f"This week's changes: {len(alerts)} "
-                        + ("update" if len(alerts) == 1 else "updates"),
-                        "alerts/email/digest.txt",
-                        {"alerts": alerts},
-                        self.root_url,
-                    )
-                    self.send(connection, message, [delivery.pk for delivery in deliveries])
-                    self.alerts += len(alerts)
-                if progress:
-                    progress(self)
+            for digest in Digest.objects.to_send():
+                # One query for the week's alerts, however many subscribers.
+                alerts = list(digest.alerts.order_by("created_at", "pk"))
+                while batch := self.claim_digest_batch(digest, alerts):
+                    self.batches += 1
+                    for row, subscriber, owed in batch:
+                        message = subscriber_email(
+                            subscriber,
+                            f"This week's changes: {len(owed)} "
+                            + ("update" if len(owed) == 1 else "updates"),
+                            "alerts/email/digest.txt",
+                            {"alerts": owed},
+                            self.root_url,
+                        )
+                        connection.send_messages([message])
+                        DigestDelivery.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+                        self.emails += 1
+                        self.alerts += len(owed)
+                    if progress:
+                        progress(self)
+                # Finished once no email is left unsent, here or in a run still going.
+                if not digest.deliveries.filter(sent_at=None).exists():
+                    Digest.objects.filter(pk=digest.pk).update(finished_at=timezone.now())
 
     def send(self, connection, message, delivery_ids):
         connection.send_messages([message])

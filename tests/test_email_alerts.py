@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,7 +23,7 @@ from wagtail.models import ModelLogEntry, PageViewRestriction
 
 from alerts import topics
 from alerts.forms import SubscribeForm
-from alerts.models import Alert, Delivery, Frequency, Subscriber
+from alerts.models import Alert, Delivery, Digest, DigestDelivery, Frequency, Subscriber
 from alerts.sending import Run, site_root_url
 from alerts.views import SUBSCRIBE_SUBJECT
 from documents.models import DocumentType
@@ -511,10 +512,11 @@ class Crash(BaseException):
     """A process killed mid-batch: nothing in the command catches it."""
 
 
-def test_a_run_killed_mid_batch_is_finished_by_the_next_with_nobody_twice_or_skipped():
+@pytest.mark.parametrize("digest", [False, True])
+def test_a_run_killed_mid_batch_is_finished_by_the_next_with_nobody_twice_or_skipped(digest):
     addresses = [f"s{number}@example.org" for number in range(7)]
     for address in addresses:
-        confirmed_subscriber(address)
+        confirmed_subscriber(address, frequency="weekly" if digest else "immediate")
     make_alert()
     real_send = mail.backends.locmem.EmailBackend.send_messages
 
@@ -527,14 +529,16 @@ def test_a_run_killed_mid_batch_is_finished_by_the_next_with_nobody_twice_or_ski
         mock.patch.object(mail.backends.locmem.EmailBackend, "send_messages", dies_at_the_fourth),
         pytest.raises(Crash),
     ):
-        send(batch_size=5)
+        send(batch_size=5, digest=digest)
     assert len(mail.outbox) == 3
     # A later run takes over what the dead run claimed once its claim is stale.
-    send(batch_size=5)
+    send(batch_size=5, digest=digest)
     # The two it never claimed; not the two it claimed, as it could still be running.
     assert len(mail.outbox) == 5
-    send(batch_size=5, claim_timeout=0)
+    send(batch_size=5, claim_timeout=0, digest=digest)
     assert sorted(message.to[0] for message in mail.outbox) == sorted(addresses)
+    send(batch_size=5, claim_timeout=0, digest=digest)
+    assert len(mail.outbox) == 7
 
 
 def test_two_runs_at_once_take_different_rows():
@@ -557,13 +561,14 @@ def test_two_runs_at_once_take_different_rows():
 
 
 def test_the_weekly_digest_gathers_a_subscribers_alerts_into_one_email():
-    confirmed_subscriber("weekly@example.org", frequency="weekly")
+    weekly = confirmed_subscriber("weekly@example.org", frequency="weekly")
     confirmed_subscriber("procedures@example.org", [topics.PROCEDURES], frequency="weekly")
     confirmed_subscriber("now@example.org")
     for number in range(3):
         make_alert(number)
     send()
     assert [message.to for message in mail.outbox] == [["now@example.org"]] * 3
+    assert not weekly.deliveries.exists(), "no row per alert for a weekly subscriber"
     mail.outbox.clear()
     send(digest=True)
     assert [message.to for message in mail.outbox] == [["weekly@example.org"]]
@@ -573,16 +578,67 @@ def test_the_weekly_digest_gathers_a_subscribers_alerts_into_one_email():
         assert f"{number + 1}. Change {number}" in digest.body
         assert f"What changed in change {number}." in digest.body
     assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert list(DigestDelivery.objects.values_list("subscriber", flat=True)) == [weekly.pk]
+    assert Digest.objects.get().finished_at
     send(digest=True)
     assert len(mail.outbox) == 1
+
+
+def test_a_change_after_the_weeks_digest_is_in_the_next_weeks():
+    confirmed_subscriber(frequency="weekly")
+    make_alert(1)
+    send(digest=True)
+    make_alert(2)
+    send(digest=True)
+    assert len(mail.outbox) == 1, "this week's digest has gone"
+    Digest.objects.update(week=F("week") - timezone.timedelta(days=7))  # a week later
+    send(digest=True)
+    assert len(mail.outbox) == 2
+    assert "1. Change 2" in mail.outbox[1].body and "Change 1" not in mail.outbox[1].body
+
+
+def test_the_digest_has_only_changes_made_after_the_subscriber_confirmed():
+    make_alert(1)
+    subscriber = confirmed_subscriber(frequency="weekly")
+    make_alert(2)
+    make_alert(3, chosen=[topics.PROCEDURES])
+    send(digest=True)
+    (message,) = mail.outbox
+    assert message.subject == "This week's changes: 1 update"
+    assert "1. Change 2" in message.body
+    assert "Change 1" not in message.body and "Change 3" not in message.body
+    (sent,) = subscriber.export()["weekly_digests"]
+    assert sent["sent_at"] and sent["week_of"] == Digest.objects.get().week.isoformat()
+
+
+def test_two_digest_runs_at_once_take_different_subscribers():
+    for number in range(6):
+        confirmed_subscriber(f"s{number}@example.org", frequency="weekly")
+    make_alert()
+    root = site_root_url()
+    (digest,) = Digest.objects.to_send()
+    alerts = list(digest.alerts.all())
+    first = Run(batch_size=3, claim_timeout=1800, root_url=root)
+    claimed = first.claim_digest_batch(digest, alerts)
+    assert len(claimed) == 3
+    second = Run(batch_size=3, claim_timeout=1800, root_url=root)
+    second.send_digests()
+    assert second.emails == 3
+    assert {message.to[0] for message in mail.outbox}.isdisjoint(
+        {subscriber.email for _row, subscriber, _alerts in claimed}
+    )
+    assert not Digest.objects.get().finished_at, "the first run has emails still to send"
 
 
 def batch_queries(digest=False):
     """The queries of claiming one batch, after the alerts are prepared."""
     run = Run(batch_size=5, claim_timeout=1800, root_url="http://localhost")
+    if digest:
+        (this_week,) = Digest.objects.to_send()
+        alerts = list(this_week.alerts.all())
     with CaptureQueriesContext(connection) as queries:
         if digest:
-            run.claim_digest_batch()
+            run.claim_digest_batch(this_week, alerts)
         else:
             run.claim_immediate_batch()
     return len(queries)
@@ -598,7 +654,8 @@ def test_a_batch_costs_the_same_queries_however_many_subscribers(digest):
     call_command("send_alerts", "--batch-size", "0", stdout=open("/dev/null", "w"))  # noqa: SIM115
     few = batch_queries(digest)
     Delivery.objects.all().delete()
-    Alert.objects.update(prepared_at=None)
+    Alert.objects.update(prepared_at=None, digest=None)
+    Digest.objects.all().delete()
     for number in range(6, 60):
         confirmed_subscriber(f"s{number}@example.org", frequency=frequency)
     call_command("send_alerts", "--batch-size", "0", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -646,6 +703,14 @@ def test_staff_see_counts_per_topic_without_addresses(admin_client, section):
     assert "@example.org" not in page
 
 
+def test_staff_see_how_many_weekly_digests_a_subscriber_was_sent(admin_client):
+    confirmed_subscriber(frequency="weekly")
+    make_alert()
+    send(digest=True)
+    found = admin_client.post(reverse("email_alerts"), {"email": ADDRESS, "action": "find"})
+    assert "Weekly digests sent</dt><dd>1</dd>" in found.content.decode()
+
+
 def test_only_staff_with_the_permission_see_the_report(editor):
     assert logged_in(editor).get(reverse("email_alerts")).status_code in (302, 403)
 
@@ -664,6 +729,7 @@ def test_staff_export_and_erase_one_subscriber_in_the_audit_log_without_the_addr
     assert data["topics"] == [topics.EVERYTHING]
     assert data["confirmed_at"]
     assert data["alerts"][0]["title"] == "Change 1" and data["alerts"][0]["sent_at"]
+    assert data["weekly_digests"] == []
 
     erased = admin_client.post(reverse("email_alerts"), {"email": ADDRESS, "action": "erase"})
     assert erased.status_code == 200
