@@ -13,6 +13,7 @@ from pages.models import (
     LocalGuidancePage,
     OtherAreasPage,
     ProceduresPage,
+    ProtocolPage,
     SectionPage,
     SevenMinuteBriefingPage,
     TrainingPage,
@@ -110,7 +111,9 @@ def test_page_types_only_go_where_they_make_sense():
     assert OtherAreasPage.allowed_subpage_models() == []
     assert OtherAreasPage.max_count == 1
     assert set(SectionPage.allowed_subpage_models()) == set(HomePage.allowed_subpage_models())
-    assert LocalGuidancePage.allowed_subpage_models() == []
+    assert LocalGuidancePage.allowed_subpage_models() == [ProtocolPage]
+    assert ProtocolPage.allowed_parent_page_models() == [LocalGuidancePage]
+    assert ProtocolPage.allowed_subpage_models() == []
     assert ProceduresPage.allowed_subpage_models() == []
     assert ContinuumOfSupportPage.allowed_subpage_models() == []
     assert TrainingPage.allowed_subpage_models() == [CoursePage]
