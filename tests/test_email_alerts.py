@@ -442,7 +442,7 @@ def test_an_unapproved_protocol_alerts_nobody():
 def test_a_replaced_protocol_file_alerts_the_documents_subscribers(
     admin_client, django_capture_on_commit_callbacks
 ):
-    document = create_document(title="Strategy discussions guidance")
+    document = create_document(title="Child protection medicals guidance")
     confirmed_subscriber("document@example.org", [topics.document(document.pk)])
     confirmed_subscriber("other@example.org", [topics.document(document.pk + 1)])
     with django_capture_on_commit_callbacks(execute=True):
@@ -450,7 +450,7 @@ def test_a_replaced_protocol_file_alerts_the_documents_subscribers(
     alert = Alert.objects.get(kind="protocol")
     version = document.versions.get(number=2)
     assert alert.source == f"protocol-version:{version.pk}"
-    assert alert.title == "Strategy discussions guidance: version 2"
+    assert alert.title == "Child protection medicals guidance: version 2"
     assert alert.note == "Adds police attendance."
     assert alert.url.endswith(version.get_absolute_url())
     send()
