@@ -7,7 +7,6 @@ collection nor behind a page view restriction."""
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
-from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
 from documents.models import ProtocolDocument
@@ -75,8 +74,8 @@ def protocol_page_topics(document):
 
 
 def is_public_page(page):
-    ancestors = page.get_ancestors(inclusive=True)
-    return page.live and not PageViewRestriction.objects.filter(page__in=ancestors).exists()
+    # Wagtail's own check, ancestors and aliases included.
+    return page.live and not page.get_view_restrictions().exists()
 
 
 @receiver(page_published)
