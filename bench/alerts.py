@@ -15,30 +15,13 @@ however many subscribers there are.
 It is not part of the test suite.
 """
 
-import os
-import shutil
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from scratch_site import run_in_scratch_site
 
 SUBSCRIBERS = 20_000
 DIGEST_CHANGES = 50
 BATCH_SIZE = 500
-
-
-def main():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    workdir = tempfile.mkdtemp(prefix="alerts-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
-    os.environ.setdefault("MEDIA_ROOT", f"{workdir}/media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership_site.settings.dev")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    try:
-        run()
-    finally:
-        shutil.rmtree(workdir)
 
 
 def run():
@@ -160,4 +143,4 @@ def measure(label, alerts, digest):
 
 
 if __name__ == "__main__":
-    main()
+    run_in_scratch_site("alerts-bench-", run)

@@ -12,13 +12,10 @@ It is not part of the test suite.
 """
 
 import datetime
-import os
-import shutil
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from scratch_site import run_in_scratch_site
 
 DOCUMENT_COUNT = 5_000
 RUNS = 10
@@ -28,21 +25,6 @@ PAGES = [
     ("Review report as XLSX (every document)", "/admin/reports/review-dates/?export=xlsx"),
     ("Document library (public)", "/people-working-with-children/local-protocols-and-guidance/"),
 ]
-
-
-def main():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    workdir = tempfile.mkdtemp(prefix="documents-at-scale-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
-    os.environ.setdefault("MEDIA_ROOT", f"{workdir}/media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership_site.settings.dev")
-    # Time what production runs, not the debug pages and query log.
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    try:
-        run()
-    finally:
-        shutil.rmtree(workdir)
 
 
 def run():
@@ -157,4 +139,4 @@ def get(client, url):
 
 
 if __name__ == "__main__":
-    main()
+    run_in_scratch_site("documents-at-scale-", run)
