@@ -3,17 +3,20 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
+from django.test.utils import teardown_databases
 from wagtail.models import Page, Site
 
 from pages.models import GuidancePage, HomePage, LocalGuidancePage, SectionPage, WhatsNewPage
+from tests.demo_database import DemoDatabaseCopy, build_demo_database
 from tests.editorial import APPROVERS, EDITORS, sign_in, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
 
 ROOT = Path(__file__).parent.parent
 BROWSER_TESTS = ROOT / "tests" / "browser"
 PRODUCTION_TESTS = ROOT / "tests" / "production"
+# The browser tests that read the audit of every public page (tests/browser/conftest.py).
+SITE_AUDIT_MODULES = ("test_accessibility.py", "test_privacy.py")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -36,23 +39,30 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Under `--dist loadfile`, the browser tests and the production tests are one unit of
-    work each, as a test file is: each folder's servers, browser and site are started once
-    per run, not once on each worker."""
+    """Under `--dist loadfile`, the tests that share what is slowest to start are one unit
+    of work each, as a test file is: the production site (tests/production/), the audit of
+    every public page in the browser (SITE_AUDIT_MODULES) and the other browser tests. Each
+    is started once per run, not once on each worker, and the three run side by side."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
-    class FoldersOfServersAsOneUnit(LoadFileScheduling):
+    browser_tests = f"{BROWSER_TESTS.relative_to(ROOT).as_posix()}/"
+    production_tests = f"{PRODUCTION_TESTS.relative_to(ROOT).as_posix()}/"
+
+    class SlowStartsAsUnits(LoadFileScheduling):
         # xdist's documented way to choose the units: a scope name for each test.
         def _split_scope(self, nodeid):
-            for folder in (BROWSER_TESTS, PRODUCTION_TESTS):
-                prefix = f"{folder.relative_to(ROOT).as_posix()}/"
-                if nodeid.startswith(prefix):
-                    return prefix
+            if nodeid.startswith(production_tests):
+                return production_tests
+            if nodeid.startswith(browser_tests):
+                module = nodeid[len(browser_tests) :].partition("::")[0]
+                if module in SITE_AUDIT_MODULES:
+                    return f"{browser_tests} site audit"
+                return browser_tests
             return super()._split_scope(nodeid)
 
-    return FoldersOfServersAsOneUnit(config, log)
+    return SlowStartsAsUnits(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -76,10 +86,33 @@ def no_network_access(loopback_only_network):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test starts from the demo site, loaded once per run and rolled back after each test."""
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+):
+    """Every test starts from the demo site, built once per run and copied for each worker
+    (tests/demo_database.py), and rolled back after each test. (pytest-django's options for
+    keeping or not migrating the database do not apply.)"""
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
-        call_command("load_demo_content", verbosity=0)
+        if hasattr(request.config, "workerinput"):
+            # The folder pytest-xdist's workers share: each has its own inside it.
+            copy = DemoDatabaseCopy(tmp_path_factory.getbasetemp().parent / "demo-database")
+            config = copy.database_for_this_worker(verbosity)
+        else:
+            config = build_demo_database(verbosity)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=verbosity)
+
+
+def pytest_sessionfinish(session):
+    """In the process that started pytest-xdist's workers, once they have all ended."""
+    if session.config.pluginmanager.has_plugin("dsession"):
+        DemoDatabaseCopy(folder=None).remove()
 
 
 @pytest.fixture

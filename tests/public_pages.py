@@ -34,14 +34,34 @@ def public_paths():
 
     Read from the database, so a new page type is covered as soon as the demo content
     has one, and so is every sub-page a routable page lists in the sitemap."""
+    return sitemap_paths() + paths_outside_the_sitemap()
+
+
+def one_path_per_template():
+    """The first page of each page type (and the first of the sub-pages a page type lists
+    in the sitemap, such as a library's document entries), then the pages outside the
+    sitemap: one page drawn by each template, for checks of what the templates and styles
+    decide, which would take minutes over every page."""
+    return sitemap_paths(one_per_template=True) + paths_outside_the_sitemap()
+
+
+def sitemap_paths(one_per_template=False):
     paths = []
+    templates = set()
     for page in Sitemap().items():
-        for entry in page.get_sitemap_urls():
+        for number, entry in enumerate(page.get_sitemap_urls()):
+            template = (type(page), number > 0)
+            if one_per_template and template in templates:
+                continue
+            templates.add(template)
             url = urlsplit(entry["location"])
             paths.append(f"{url.path}?{url.query}" if url.query else url.path)
+    return paths
+
+
+def paths_outside_the_sitemap():
     return (
-        paths
-        + guide_answer_paths()
+        guide_answer_paths()
         + training_answer_paths()
         + report_form_paths()
         + case_review_paths()
