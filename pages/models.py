@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -808,9 +809,16 @@ class ProceduresPage(ContentPage):
     lists_every_procedure_link = True
 
     def get_context(self, request, *args, **kwargs):
+        """The chapters are read only when the template's cached fragment of them (kept
+        per content version and per set of document collections the request may not see)
+        has to be drawn again: with every link and its documents, drawing them is most of
+        an uncached page's time."""
         context = super().get_context(request, *args, **kwargs)
-        context["chapters"] = ProcedureLink.objects.live().by_chapter(request)
+        context["chapters"] = SimpleLazyObject(
+            lambda: ProcedureLink.objects.live().by_chapter(request)
+        )
         context["partnerships"] = ConsortiumPartnership.objects.live()
+        context["hidden_collections"] = sorted(collections_hidden_from(request))
         return context
 
 

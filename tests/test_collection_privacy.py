@@ -152,6 +152,20 @@ def test_a_group_restriction_shows_the_document_to_its_group_only(staff_collecti
     assert shows(keeper, entry_url(document), {}, document)
 
 
+def test_the_procedures_page_lists_a_group_restricted_document_to_its_group_only(
+    staff_collection, private_document
+):
+    # The page's chapters are a cached fragment: the group's copy must reach no one else.
+    rota_keepers = Group.objects.create(name="Rota keepers")
+    restrict(staff_collection, CollectionViewRestriction.GROUPS).groups.add(rota_keepers)
+    keeper = logged_in(staff_member("keeper", "Rota keepers"))
+    outsider = logged_in(staff_member("outsider"))
+
+    assert shows(keeper, PROCEDURES, {}, private_document)
+    assert not shows(outsider, PROCEDURES, {}, private_document)
+    assert shows(keeper, PROCEDURES, {}, private_document)
+
+
 def test_staff_signed_in_still_find_documents_restricted_to_signed_in_users(
     staff_collection, private_document
 ):

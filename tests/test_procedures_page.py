@@ -5,7 +5,9 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents.models import DocumentStatus, ProtocolDocument
@@ -83,6 +85,14 @@ def test_each_link_shows_its_local_note_and_documents_in_use(client):
     guidance.status = DocumentStatus.WITHDRAWN
     guidance.save()
     assert "Strategy discussions: practice guidance" not in page_html(client)
+
+
+def test_the_chapters_are_read_once_per_content_version(client):
+    first = page_html(client)
+    with CaptureQueriesContext(connection) as queries:
+        again = page_html(client)
+    assert chapters_on(again) == chapters_on(first) != {}
+    assert not [query for query in queries if "procedures_procedurelink" in query["sql"]]
 
 
 def test_the_twelve_partnerships_are_listed_with_this_partnership_marked(client):
