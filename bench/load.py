@@ -4,15 +4,17 @@ Builds a throw-away site (demo content, production settings) and serves it exact
 image does: gunicorn with the project's own gunicorn.conf.py (its workers, threads and
 JSON access log), on 127.0.0.1. Each page is loaded with wrk, sending Accept-Encoding as
 browsers do, first with the anonymous page cache on, then off. A minimal Django view on
-the same server is the ceiling, loaded just before each page; the ratio to it is what the
-targets are set against (cached pages at least 90 %, uncached at least 10 % on SQLite and
-8 % on PostgreSQL).
+the same server is the ceiling, loaded just before the page in each round; the ratio to it
+is what the targets are set against (cached pages at least 90 %, uncached at least 10 % on
+SQLite and 8 % on PostgreSQL).
 
-    .venv/bin/python bench/load.py [--database sqlite|postgres] [--seconds 6] [--rounds 2]
+    .venv/bin/python bench/load.py [--database sqlite|postgres] [--seconds 5] [--rounds 3]
 
 --database postgres creates its own database on PostgreSQL (BENCH_POSTGRES_URL, default
 postgres://postgres@127.0.0.1:5432/postgres) and drops it afterwards; SQLite lives in a
-temporary folder. Each figure is the median of --rounds runs. --recycling SECONDS loads
+temporary folder. Each figure is the median of --rounds runs, and each ratio the median of
+the rounds' ratios: this machine's speed moves by a quarter from one run to the next, and
+a ratio of neighbours moves least. --recycling SECONDS loads
 one cached page for that long with a low max_requests, and for as long without
 replacements, to show whether replacing workers shows in the p99. Needs wrk (apt-get
 install wrk). Sends traffic only to 127.0.0.1 and stops by itself.
@@ -147,9 +149,19 @@ def latency(output, percentile):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def median_of(rounds, measure):
-    runs = [measure() for _ in range(rounds)]
+def median(runs):
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def against_the_ceiling(port, path, args):
+    """The page and the minimal view, in turns: (the page's medians, the ceiling's
+    medians, the median of each round's ratio)."""
+    rounds = []
+    for _ in range(args.rounds):
+        ceiling = load(port, MINIMAL, args.seconds, args.connections)
+        rounds.append((load(port, path, args.seconds, args.connections), ceiling))
+    ratio = statistics.median(page["rps"] / ceiling["rps"] for page, ceiling in rounds)
+    return median([page for page, _ in rounds]), median([ceiling for _, ceiling in rounds]), ratio
 
 
 def environment(workdir, database_url):
@@ -174,8 +186,8 @@ def environment(workdir, database_url):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--seconds", type=int, default=6)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--recycling", type=int, metavar="SECONDS")
     args = parser.parse_args()
@@ -199,23 +211,13 @@ def main():
                     ) as port:
                         result = load(port, PAGES["home"], args.recycling, args.connections)
                     name = f"home, cached, max_requests {max_requests}, {args.recycling} s"
-                    rows.append((name, result, None))
+                    rows.append((name, result, None, None))
             else:
                 for mode, cache_seconds in (("cached", "600"), ("uncached", "0")):
                     with serve({**env, "PAGE_CACHE_SECONDS": cache_seconds}) as port:
                         for name, path in PAGES.items():
-                            # The ceiling is measured again just before each page: this
-                            # machine's speed drifts over a run, and a ratio of neighbours
-                            # drifts least.
-                            ceiling = median_of(
-                                args.rounds,
-                                lambda: load(port, MINIMAL, args.seconds, args.connections),
-                            )
-                            result = median_of(
-                                args.rounds,
-                                lambda path=path: load(port, path, args.seconds, args.connections),
-                            )
-                            rows.append((f"{name} ({mode})", result, ceiling))
+                            measured = against_the_ceiling(port, path, args)
+                            rows.append((f"{name} ({mode})", *measured))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -224,8 +226,8 @@ def main():
         f"| {'minimal req/s':>13} | {'of minimal':>10} |"
     )
     print(f"|{'-' * 42}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 15}|{'-' * 12}|")
-    for name, result, ceiling in rows:
-        ratio = f"{result['rps'] / ceiling['rps']:.1%}" if ceiling else "-"
+    for name, result, ceiling, ratio in rows:
+        ratio = f"{ratio:.1%}" if ceiling else "-"
         minimal = f"{ceiling['rps']:.0f}" if ceiling else "-"
         print(
             f"| {name:40} | {result['rps']:7.0f} | {result['p50']:7.2f} | {result['p99']:7.2f} "
@@ -233,8 +235,8 @@ def main():
         )
     print(
         f"({'PostgreSQL' if args.database == 'postgres' else 'SQLite'}, gunicorn.conf.py as "
-        f"shipped, wrk {args.connections} connections, median of {args.rounds} × "
-        f"{args.seconds} s, load average before: {load_before:.1f})"
+        f"shipped, wrk {args.connections} connections, median of {args.rounds} rounds of "
+        f"{args.seconds} s each, load average before: {load_before:.1f})"
     )
     sys.stdout.flush()
 
