@@ -15,8 +15,14 @@ from tests.network_guard import LoopbackOnlyNetwork
 ROOT = Path(__file__).parent.parent
 BROWSER_TESTS = ROOT / "tests" / "browser"
 PRODUCTION_TESTS = ROOT / "tests" / "production"
-# The browser tests that read the audit of every public page (tests/browser/conftest.py).
-SITE_AUDIT_MODULES = ("test_accessibility.py", "test_privacy.py")
+# Browser test modules that are units of work of their own (below): the two that read the
+# audit of every public page at desktop and phone widths, and the one that zooms and tabs
+# through every page's template, which is as long.
+BROWSER_UNITS = {
+    "test_accessibility.py": "site audit",
+    "test_privacy.py": "site audit",
+    "test_reflow_and_focus.py": "reflow and focus",
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -40,9 +46,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """Under `--dist loadfile`, the tests that share what is slowest to start are one unit
-    of work each, as a test file is: the production site (tests/production/), the audit of
-    every public page in the browser (SITE_AUDIT_MODULES) and the other browser tests. Each
-    is started once per run, not once on each worker, and the three run side by side."""
+    of work each, as a test file is: the production site (tests/production/), the browser
+    audits of every public page (BROWSER_UNITS) and the other browser tests. Each is started
+    once per run, not once on each worker, and they run side by side."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
@@ -57,8 +63,8 @@ def pytest_xdist_make_scheduler(config, log):
                 return production_tests
             if nodeid.startswith(browser_tests):
                 module = nodeid[len(browser_tests) :].partition("::")[0]
-                if module in SITE_AUDIT_MODULES:
-                    return f"{browser_tests} site audit"
+                if module in BROWSER_UNITS:
+                    return f"{browser_tests} {BROWSER_UNITS[module]}"
                 return browser_tests
             return super()._split_scope(nodeid)
 

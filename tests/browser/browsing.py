@@ -40,6 +40,38 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 
+# Where focus is and how it shows, for the element that has it. The contrast of its text
+# is measured where it has a background of its own (axe-core sees no focus styles).
+FOCUS_FACTS = """() => {
+  const luminance = (colour) => {
+    const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map((value) => {
+      const channel = value / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const element = document.activeElement;
+  const box = element.getClientRects()[0] || element.getBoundingClientRect();
+  const style = getComputedStyle(element);
+  const [lighter, darker] = [luminance(style.color), luminance(style.backgroundColor)]
+    .sort((a, b) => b - a);
+  const x = box.left + box.width / 2;
+  const y = box.top + box.height / 2;
+  const onTop = document.elementFromPoint(x, y);
+  return {
+    element: element.outerHTML.slice(0, 120),
+    isBody: element === document.body,
+    // Within a pixel: scrolling into view can leave a fraction of one outside.
+    inWindow: box.width > 0 && box.height > 0 && box.top > -1 && box.left > -1
+      && box.bottom < innerHeight + 1 && box.right < innerWidth + 1,
+    covered: !(onTop && (onTop === element || element.contains(onTop))),
+    indicator: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
+      && style.outlineColor !== "rgba(0, 0, 0, 0)") || style.boxShadow !== "none",
+    textContrast: style.backgroundColor === "rgba(0, 0, 0, 0)"
+      ? null : (lighter + 0.05) / (darker + 0.05),
+  };
+}"""
+
 # What a page shows, in one round trip: its headings, its links' names and destinations,
 # and whether it is wider than the window.
 PAGE_FACTS = """() => ({
@@ -109,13 +141,13 @@ class SiteAudit:
     """Every public page opened once in each viewport: what it showed, which requests it
     made to other addresses and which of its scripts failed."""
 
-    def __init__(self, browser, site_url, paths):
+    def __init__(self, browser, site_url, paths, viewports):
         self.paths = paths
         self.reports = {}
         self.outside_requests = []
         self.errors = []
         axe = Axe()
-        for viewport in VIEWPORTS:
+        for viewport in viewports:
             tab = Tab(browser, site_url, viewport)
             # At 400% zoom the window is as wide as the phone's, which axe already audits.
             run_axe = viewport != "zoom-400"
@@ -134,6 +166,15 @@ class SiteAudit:
 
     def in_viewport(self, viewport):
         return [(path, self.reports[viewport, path]) for path in self.paths]
+
+
+def too_wide(reports):
+    """The pages of `reports` that scroll sideways: content wider than the window."""
+    return [
+        f"{path}: {report.width} px of content in a {report.window_width} px window"
+        for path, report in reports
+        if report.width > report.window_width
+    ]
 
 
 def sign_in(tab, user, password, next_path):

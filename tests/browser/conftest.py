@@ -50,9 +50,17 @@ def browser():
 
 @pytest.fixture(scope="package")
 def site_audit(browser, site_url, django_db_blocker):
+    """Every public page at desktop and phone widths, axe-core run on each."""
     # Package-scoped, so set up before any test's own database access is allowed.
     with django_db_blocker.unblock():
-        return SiteAudit(browser, site_url, public_paths())
+        return SiteAudit(browser, site_url, public_paths(), ["desktop", "phone"])
+
+
+@pytest.fixture(scope="package")
+def zoomed_site_audit(browser, site_url, django_db_blocker):
+    """Every public page at 400% zoom: as wide as the phone, which axe-core audits already."""
+    with django_db_blocker.unblock():
+        return SiteAudit(browser, site_url, public_paths(), ["zoom-400"])
 
 
 @pytest.fixture

@@ -1,14 +1,14 @@
 """Every public page against WCAG 2.2 AA, as far as a machine can tell: axe-core at desktop
-and phone widths, reflow at 320 px and at 400% zoom, heading structure, link text, and
-what keyboard users see."""
+and phone widths, reflow at 320 px, heading structure, link text, and the skip link
+(reflow at 400% zoom and every tab stop: test_reflow_and_focus.py)."""
 
 import re
 
 import pytest
 
-from tests.public_pages import NOT_FOUND_PATH, one_path_per_template
+from tests.public_pages import NOT_FOUND_PATH
 
-from .browsing import Tab
+from .browsing import FOCUS_FACTS, too_wide
 
 pytestmark = pytest.mark.django_db
 
@@ -26,38 +26,6 @@ MEANINGLESS_LINK_TEXT = {
     "read more",
     "this page",
 }
-
-# Where focus is and how it shows, for the element that has it. The contrast of its text
-# is measured where it has a background of its own (axe-core sees no focus styles).
-FOCUS_FACTS = """() => {
-  const luminance = (colour) => {
-    const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map((value) => {
-      const channel = value / 255;
-      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
-  const element = document.activeElement;
-  const box = element.getClientRects()[0] || element.getBoundingClientRect();
-  const style = getComputedStyle(element);
-  const [lighter, darker] = [luminance(style.color), luminance(style.backgroundColor)]
-    .sort((a, b) => b - a);
-  const x = box.left + box.width / 2;
-  const y = box.top + box.height / 2;
-  const onTop = document.elementFromPoint(x, y);
-  return {
-    element: element.outerHTML.slice(0, 120),
-    isBody: element === document.body,
-    // Within a pixel: scrolling into view can leave a fraction of one outside.
-    inWindow: box.width > 0 && box.height > 0 && box.top > -1 && box.left > -1
-      && box.bottom < innerHeight + 1 && box.right < innerWidth + 1,
-    covered: !(onTop && (onTop === element || element.contains(onTop))),
-    indicator: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
-      && style.outlineColor !== "rgba(0, 0, 0, 0)") || style.boxShadow !== "none",
-    textContrast: style.backgroundColor === "rgba(0, 0, 0, 0)"
-      ? null : (lighter + 0.05) / (darker + 0.05),
-  };
-}"""
 
 
 def describe(violation):
@@ -84,14 +52,8 @@ def test_axe_finds_no_wcag_violations(site_audit, viewport):
     assert not violations, f"axe-core at {viewport} width:\n" + "\n".join(violations)
 
 
-@pytest.mark.parametrize("viewport", ["phone", "zoom-400"])
-def test_pages_reflow_without_horizontal_scrolling(site_audit, viewport):
-    too_wide = [
-        f"{path}: {report.width} px of content in a {report.window_width} px window"
-        for path, report in site_audit.in_viewport(viewport)
-        if report.width > report.window_width
-    ]
-    assert not too_wide, "\n".join(too_wide)
+def test_pages_reflow_without_horizontal_scrolling_on_a_phone(site_audit):
+    assert not too_wide(site_audit.in_viewport("phone"))
 
 
 def test_one_h1_and_no_skipped_heading_levels(site_audit):
@@ -138,45 +100,6 @@ def test_skip_link_is_the_first_tab_stop_and_visible_when_focused(tab):
     assert focus["indicator"], focus
     tab.page.keyboard.press("Enter")
     assert tab.page.evaluate("document.activeElement.id") == "main-content"
-
-
-@pytest.fixture(scope="module")
-def page_of_each_template(django_db_blocker):
-    with django_db_blocker.unblock():
-        return one_path_per_template()
-
-
-@pytest.mark.parametrize("viewport", ["desktop", "zoom-400"])
-def test_every_tab_stop_shows_focus_and_is_not_hidden(
-    browser, site_url, page_of_each_template, viewport
-):
-    # Both ways round: going forwards the browser scrolls focus into view at the bottom
-    # of the window, going backwards at the top, under anything stuck there. On a page of
-    # each template: what is focusable, how focus shows and what stays stuck on screen
-    # are the templates' and the style sheet's, and each page takes seconds.
-    tab = Tab(browser, site_url, viewport)
-    problems = set()
-    for path in page_of_each_template:
-        tab.open(path)
-        for key in ["Tab", "Shift+Tab"]:
-            seen = set()
-            for _stop in range(300):
-                tab.page.keyboard.press(key)
-                focus = tab.page.evaluate(FOCUS_FACTS)
-                if focus["isBody"] or focus["element"] in seen:
-                    break
-                seen.add(focus["element"])
-                if not focus["indicator"]:
-                    problems.add(f"{path}: no focus indicator on {focus['element']}")
-                if focus["textContrast"] is not None and focus["textContrast"] < 4.5:
-                    problems.add(
-                        f"{path}: text contrast {focus['textContrast']:.1f}:1 when focused: "
-                        f"{focus['element']}"
-                    )
-                if not focus["inWindow"] or focus["covered"]:
-                    problems.add(f"{path}: focused but hidden: {focus['element']}")
-    tab.close()
-    assert not problems, f"At {viewport}:\n" + "\n".join(sorted(problems))
 
 
 def test_print_layout_leaves_out_navigation_and_controls(tab):
