@@ -17,6 +17,9 @@ def test_a_reader_reaches_the_form_and_a_mistake_is_explained(browser, site_url)
     tab.open(PAGE)
     tab.page.get_by_role("link", name="Report a problem with this page").click()
     tab.page.get_by_role("heading", name="Report a problem with this page").wait_for()
+    # The heading can show before the style sheet, which hides the trap field, has loaded:
+    # a machine busy with a whole test run has shown the page in between.
+    tab.page.wait_for_load_state("load")
     assert tab.page.get_by_text("Do not include personal details").first.is_visible()
     # The trap field is there for robots only: people never see it.
     assert not tab.page.get_by_label("Leave this empty").is_visible()
