@@ -157,9 +157,9 @@ def test_asking_again_for_a_confirmed_address_changes_nothing_and_sends_its_link
     assert response.status_code == 302
     assert Subscriber.objects.get().topics == [topics.PROCEDURES]
     assert mail.outbox[0].subject == "Your email alerts"
-    assert path_of(link_in(mail.outbox[0], "manage")) == reverse(
-        "alerts:manage", args=[subscriber.token("manage")]
-    )
+    # The link's token is signed with the time it was made: compare whom it is for.
+    token = path_of(link_in(mail.outbox[0], "manage")).split("/")[-2]
+    assert Subscriber.from_token(token, "manage") == subscriber
 
 
 def test_bad_input_is_explained_and_kept(client):
