@@ -23,15 +23,20 @@ from psycopg import sql
 def build_demo_database(verbosity):
     """The test database with the demo site, for this test process. Returns what Django's
     teardown_databases() takes."""
+    config = create_test_database(verbosity)
+    call_command("load_demo_content", verbosity=0)
+    return config
+
+
+def create_test_database(verbosity):
+    """Django's test database for this process, made as its settings say (migrated or not)."""
     # No test serialises the database for its rollback: skip reading it all back.
-    config = setup_databases(
+    return setup_databases(
         verbosity=verbosity,
         interactive=False,
         aliases={DEFAULT_DB_ALIAS},
         serialized_aliases=set(),
     )
-    call_command("load_demo_content", verbosity=0)
-    return config
 
 
 class DemoDatabaseCopy:
@@ -74,12 +79,7 @@ class DemoDatabaseCopy:
         test_settings = self.connection.settings_dict["TEST"]
         test_settings["MIGRATE"] = False
         try:
-            config = setup_databases(
-                verbosity=verbosity,
-                interactive=False,
-                aliases={DEFAULT_DB_ALIAS},
-                serialized_aliases=set(),
-            )
+            config = create_test_database(verbosity)
         finally:
             test_settings["MIGRATE"] = True
         shutil.copytree(self.folder / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)

@@ -167,6 +167,12 @@ class SiteAudit:
     def in_viewport(self, viewport):
         return [(path, self.reports[viewport, path]) for path in self.paths]
 
+    def script_errors(self):
+        return [f"{path}: {error}" for path, error in self.errors]
+
+    def requests_elsewhere(self):
+        return [f"{path}: {url}" for path, url in self.outside_requests]
+
 
 def too_wide(reports):
     """The pages of `reports` that scroll sideways: content wider than the window."""

@@ -53,7 +53,8 @@ def test_axe_finds_no_wcag_violations(site_audit, viewport):
 
 
 def test_pages_reflow_without_horizontal_scrolling_on_a_phone(site_audit):
-    assert not too_wide(site_audit.in_viewport("phone"))
+    wide = too_wide(site_audit.in_viewport("phone"))
+    assert not wide, "\n".join(wide)
 
 
 def test_one_h1_and_no_skipped_heading_levels(site_audit):
@@ -88,7 +89,8 @@ def test_link_text_makes_sense_out_of_context(site_audit):
 
 
 def test_no_script_errors(site_audit):
-    assert not site_audit.errors, "\n".join(f"{path}: {error}" for path, error in site_audit.errors)
+    errors = site_audit.script_errors()
+    assert not errors, "\n".join(errors)
 
 
 def test_skip_link_is_the_first_tab_stop_and_visible_when_focused(tab):

@@ -16,7 +16,7 @@ VIDEO_PAGE = "/people-working-with-children/contextual-safeguarding/"
 
 
 def test_public_pages_make_no_requests_to_other_sites(site_audit):
-    requests = [f"{path}: {url}" for path, url in site_audit.outside_requests]
+    requests = site_audit.requests_elsewhere()
     assert not requests, "\n".join(requests)
 
 

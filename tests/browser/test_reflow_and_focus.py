@@ -14,7 +14,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_pages_reflow_without_horizontal_scrolling_at_400_percent_zoom(zoomed_site_audit):
-    assert not too_wide(zoomed_site_audit.in_viewport("zoom-400"))
+    wide = too_wide(zoomed_site_audit.in_viewport("zoom-400"))
+    assert not wide, "\n".join(wide)
+
+
+def test_zoomed_pages_run_their_scripts_and_ask_no_other_site(zoomed_site_audit):
+    # What test_accessibility.py and test_privacy.py ask of the audit at desktop and phone
+    # widths, asked of this one.
+    problems = zoomed_site_audit.script_errors() + zoomed_site_audit.requests_elsewhere()
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture(scope="module")
