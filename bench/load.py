@@ -9,6 +9,7 @@ is what the targets are set against (cached pages at least 90 %, uncached at lea
 SQLite and 8 % on PostgreSQL).
 
     .venv/bin/python bench/load.py [--database sqlite|postgres] [--seconds 5] [--rounds 3]
+                                   [--page NAME ...] [--mode cached|uncached]
 
 --database postgres creates its own database on PostgreSQL (BENCH_POSTGRES_URL, default
 postgres://postgres@127.0.0.1:5432/postgres) and drops it afterwards; SQLite lives in a
@@ -49,6 +50,8 @@ PAGES = {
     "search ?q=safeguarding": "/search/?q=safeguarding",
     "procedures": "/people-working-with-children/southwest-child-protection-procedures/",
 }
+# The anonymous page cache's lifetime in each mode (PAGE_CACHE_SECONDS).
+MODES = {"cached": "600", "uncached": "0"}
 ACCEPT_ENCODING = "gzip, deflate, br"
 
 
@@ -190,6 +193,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--recycling", type=int, metavar="SECONDS")
+    parser.add_argument(
+        "--page", choices=PAGES, action="append", help="only this page (may be repeated)"
+    )
+    parser.add_argument("--mode", choices=MODES, action="append", help="only cached or uncached")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -213,9 +220,10 @@ def main():
                     name = f"home, cached, max_requests {max_requests}, {args.recycling} s"
                     rows.append((name, result, None, None))
             else:
-                for mode, cache_seconds in (("cached", "600"), ("uncached", "0")):
-                    with serve({**env, "PAGE_CACHE_SECONDS": cache_seconds}) as port:
-                        for name, path in PAGES.items():
+                for mode in args.mode or MODES:
+                    with serve({**env, "PAGE_CACHE_SECONDS": MODES[mode]}) as port:
+                        for name in args.page or PAGES:
+                            path = PAGES[name]
                             measured = against_the_ceiling(port, path, args)
                             rows.append((f"{name} ({mode})", *measured))
     finally:

@@ -523,9 +523,20 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
 
     @classmethod
     def find_for(cls, request):
-        """The site's library page, which holds every document's public entry."""
+        """The site's library page, which holds every document's public entry, for its
+        address: search results, "What's new" and retired documents link to entries in it.
+        Remembered for the content version (callers only read it), as finding it is a
+        tenth of the search page's cost."""
         site = Site.find_for_request(request)
-        pages = cls.objects.live()
+        return remember(
+            ("library-page", site.pk if site else None),
+            content_version(request),
+            lambda: cls.first_in(site),
+        )
+
+    @classmethod
+    def first_in(cls, site):
+        pages = cls.objects.live().defer_streamfields()
         if site is not None:
             pages = pages.descendant_of(site.root_page)
         return pages.order_by("path").first()

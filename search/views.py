@@ -15,6 +15,8 @@ from sitewide.page_cache import uses_query_parameters
 from .models import PromotedResult
 
 RESULTS_PER_PAGE = 10
+# Each kind of result is read for this many pages at once (CombinedResults).
+READ_AHEAD_PAGES = 3
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w+")
 # What a document's result shows: loading only these halves the cost of its query.
@@ -47,24 +49,25 @@ class SearchResult(NamedTuple):
 class CombinedResults:
     """Several search result sets paginated as one list, each set in its own order.
 
-    Paginator needs count() and one slice. Each set is read up to the end of the first
-    page before anything else: most searches end within it, and then the set's count
-    needs no query of its own (a full-text query takes milliseconds just to build).
-    Longer sets are counted, and later pages read, as asked."""
+    Paginator needs count() and one slice. Each set is read up to `read_ahead` results
+    before anything else: most searches end within them, and then the set's count needs
+    no query of its own (Wagtail's database backends build the whole full-text query
+    again to count it, a few milliseconds of Python on every search), and the first
+    pages need no other. Longer sets are counted, and later pages read, as asked."""
 
-    def __init__(self, result_sets, first_page_size):
+    def __init__(self, result_sets, read_ahead):
         self.result_sets = result_sets  # (kind, results) pairs
-        self.first_page_size = first_page_size
+        self.read_ahead = read_ahead
 
     @cached_property
-    def first_pages(self):
-        return [list(results[: self.first_page_size]) for _, results in self.result_sets]
+    def first_reads(self):
+        return [list(results[: self.read_ahead]) for _, results in self.result_sets]
 
     @cached_property
     def counts(self):
         return [
-            len(first_page) if len(first_page) < self.first_page_size else results.count()
-            for (_, results), first_page in zip(self.result_sets, self.first_pages, strict=True)
+            len(first_read) if len(first_read) < self.read_ahead else results.count()
+            for (_, results), first_read in zip(self.result_sets, self.first_reads, strict=True)
         ]
 
     def count(self):
@@ -73,12 +76,12 @@ class CombinedResults:
     def __getitem__(self, window):
         start, stop = window.start or 0, window.stop
         items = []
-        for (kind, results), first_page, count in zip(
-            self.result_sets, self.first_pages, self.counts, strict=True
+        for (kind, results), first_read, count in zip(
+            self.result_sets, self.first_reads, self.counts, strict=True
         ):
             if start < count and stop > 0:
                 wanted = slice(max(start, 0), min(stop, count))
-                read = first_page if wanted.stop <= len(first_page) else results
+                read = first_read if wanted.stop <= len(first_read) else results
                 items.extend(SearchResult(kind, item) for item in read[wanted])
             start, stop = start - count, stop - count
         return items
@@ -113,7 +116,7 @@ def search(request):
             if terms
             else []
         )
-        matches = CombinedResults(result_sets, RESULTS_PER_PAGE)
+        matches = CombinedResults(result_sets, RESULTS_PER_PAGE * READ_AHEAD_PAGES)
         results = Paginator(matches, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         if results.number == 1:
             promoted = PromotedResult.objects.for_query(query, request)

@@ -11,6 +11,17 @@ from tests.factories import create_document
 pytestmark = pytest.mark.django_db
 
 
+def add_matches(section, word, documents=0, pages=0):
+    """Published documents ("<word> protocol N") and pages ("<word> page N") found by
+    searching for `word`."""
+    for number in range(documents):
+        create_document(f"{word} protocol {number}", summary=f"About {word}.")
+    for number in range(pages):
+        section.add_child(
+            instance=GuidancePage(title=f"{word} page {number}", search_description=f"{word}.")
+        )
+
+
 def test_search_finds_published_pages_by_title_and_summary(client):
     html = client.get("/search/", {"q": "contextual"}).content.decode()
     assert 'href="/people-working-with-children/contextual-safeguarding/"' in html
@@ -112,6 +123,20 @@ def test_document_results_link_to_their_entries(client):
     assert f'href="{rpd.url}"' in html
 
 
+def test_the_library_is_found_once_until_the_content_changes(client, library_page):
+    rpd = ProtocolDocument.objects.get(title="Resolving Professional Differences Protocol")
+    query = {"q": "resolving professional differences"}
+    client.get("/search/", query)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/search/", query)
+    assert not [query for query in queries if "pages_localguidancepage" in query["sql"]]
+
+    library_page.slug = "protocols"
+    library_page.save_revision().publish()
+    html = client.get("/search/", query).content.decode()
+    assert f'href="/people-working-with-children/protocols/{rpd.pk}/"' in html
+
+
 def test_withdrawn_and_superseded_documents_are_left_out_of_search(client):
     assert (
         "Linked Professional Guidance"
@@ -122,12 +147,7 @@ def test_withdrawn_and_superseded_documents_are_left_out_of_search(client):
 
 
 def test_documents_and_pages_paginate_as_one_list(client, section):
-    for number in range(7):
-        create_document(f"Capybara protocol {number}", summary="About capybaras.")
-    for number in range(6):
-        section.add_child(
-            instance=GuidancePage(title=f"Capybara page {number}", search_description="Capybaras.")
-        )
+    add_matches(section, "Capybara", documents=7, pages=6)
     first = client.get("/search/", {"q": "capybara"}).content.decode()
     assert "13 results for “capybara”" in first
     assert first.count("Capybara protocol") == 7 * 2  # title and the download link's hidden text
@@ -161,11 +181,26 @@ def test_promotions_of_unpublished_pages_are_hidden(client):
     assert "promoted-heading" not in client.get("/search/", {"q": "front door"}).content.decode()
 
 
-def test_results_that_fit_on_one_page_are_not_counted_separately(client):
-    # Each set is read once for the first page; counting it again would build its
+def test_results_that_fit_in_three_pages_are_not_counted_separately(client, section):
+    # Each set is read once for its first three pages; counting it again would build its
     # full-text query a second time.
-    client.get("/search/", {"q": "neglect"})
+    for number in range(25):
+        section.add_child(
+            instance=GuidancePage(title=f"Read-ahead walrus {number}", search_description="Walrus.")
+        )
+    client.get("/search/", {"q": "walrus"})
     with CaptureQueriesContext(connection) as queries:
-        html = client.get("/search/", {"q": "neglect"}).content.decode()
-    assert "results for “neglect”" in html
+        html = client.get("/search/", {"q": "walrus"}).content.decode()
+    assert "25 results for “walrus”" in html
+    assert "Page 1 of 3" in html
     assert not [query for query in queries if "COUNT(" in query["sql"]]
+
+
+def test_results_beyond_three_pages_are_counted_and_reached(client, section):
+    add_matches(section, "Narwhal", documents=2, pages=31)
+    first = client.get("/search/", {"q": "narwhal"}).content.decode()
+    assert "33 results for “narwhal”" in first
+    assert "Page 1 of 4" in first
+    last = client.get("/search/", {"q": "narwhal", "page": 4}).content.decode()
+    assert last.count('class="search-results__title"') == 3
+    assert "Narwhal protocol" not in last
