@@ -65,4 +65,4 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet --extra test -c requirements.lock -o requirements-test.lock
 
 clean:
-	rm -rf $(VENV) var/static var/production-venv
+	rm -rf $(VENV) var/static var/production-venv var/test-databases

@@ -8,7 +8,7 @@ from django.test.utils import teardown_databases
 from wagtail.models import Page, Site
 
 from pages.models import GuidancePage, HomePage, LocalGuidancePage, SectionPage, WhatsNewPage
-from tests.demo_database import DemoDatabaseCopy, build_demo_database
+from tests.demo_database import DemoDatabaseCopy
 from tests.editorial import APPROVERS, EDITORS, sign_in, staff_member
 from tests.network_guard import LoopbackOnlyNetwork
 
@@ -93,32 +93,17 @@ def no_network_access(loopback_only_network):
 
 @pytest.fixture(scope="session")
 def django_db_setup(
-    request,
-    django_test_environment,
-    django_db_blocker,
-    django_db_modify_db_settings,
-    tmp_path_factory,
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
 ):
-    """Every test starts from the demo site, built once per run and copied for each worker
+    """Every test starts from the demo site, built once and copied for each test process
     (tests/demo_database.py), and rolled back after each test. (pytest-django's options for
     keeping or not migrating the database do not apply.)"""
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
-        if hasattr(request.config, "workerinput"):
-            # The folder pytest-xdist's workers share: each has its own inside it.
-            copy = DemoDatabaseCopy(tmp_path_factory.getbasetemp().parent / "demo-database")
-            config = copy.database_for_this_worker(verbosity)
-        else:
-            config = build_demo_database(verbosity)
+        config = DemoDatabaseCopy().database_for_this_process(verbosity)
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=verbosity)
-
-
-def pytest_sessionfinish(session):
-    """In the process that started pytest-xdist's workers, once they have all ended."""
-    if session.config.pluginmanager.has_plugin("dsession"):
-        DemoDatabaseCopy(folder=None).remove()
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ user postgres. Without PostgreSQL or redis-server the tests are skipped, and fai
 """
 
 import base64
+import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -35,6 +37,7 @@ from bs4 import BeautifulSoup
 from django_otp.oath import TOTP
 from psycopg import sql
 
+from tests.demo_database import STORE, source_fingerprint
 from tests.required_tools import require
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +61,9 @@ INHERITED_SETTINGS = (
     "CSRF_TRUSTED_ORIGINS",
 )
 INHERITED_PREFIXES = ("AWS_", "FRONTEND_CACHE_", "SECURE_", "EMAIL_", "GUNICORN_")
+
+# The template databases of KeptProductionSite.
+KEPT_PRODUCTION_PREFIX = "partnership_production_demo_"
 
 SITE_KEY = pytest.StashKey()
 PLAIN_SERVER_KEY = pytest.StashKey()
@@ -87,21 +93,44 @@ class PostgresDatabase:
             cursor = db.execute(query, params)
             return cursor.fetchall() if cursor.description else None
 
-    def create(self):
+    def create(self, template=None):
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
         try:
-            self._execute(
-                self.maintenance_url,
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)),
-            )
+            self._execute(self.maintenance_url, statement)
         except psycopg.OperationalError as error:
             require(False, f"PostgreSQL is not reachable at {self.address}: {error}")
 
-    def drop(self):
-        self.allow_connections(True)
+    def databases_named(self, prefix):
+        try:
+            rows = self._execute(
+                self.maintenance_url,
+                "SELECT datname FROM pg_database WHERE starts_with(datname, %s)",
+                (prefix,),
+            )
+        except psycopg.OperationalError as error:
+            require(False, f"PostgreSQL is not reachable at {self.address}: {error}")
+        return [name for (name,) in rows]
+
+    def keep_as(self, name):
+        """A copy of this database as it stands, as a template for later ones."""
         self._execute(
             self.maintenance_url,
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name)),
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(self.name)
+            ),
         )
+
+    def drop_database(self, name):
+        self._execute(
+            self.maintenance_url,
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)),
+        )
+
+    def drop(self):
+        self.allow_connections(True)
+        self.drop_database(self.name)
 
     def allow_connections(self, allowed):
         self._execute(
@@ -164,20 +193,64 @@ class RedisServer:
         self.process.wait(timeout=10)
 
 
+class KeptProductionSite:
+    """The production site as first built (migrated, demo content, the editor), kept for
+    later runs as tests/demo_database.py keeps the test database, and under the same
+    fingerprint: a PostgreSQL template database and the media files in
+    var/test-databases/. Building it takes a core about a minute; copying it, a second."""
+
+    def __init__(self, database):
+        self.database = database
+        fingerprint = source_fingerprint()
+        self.template = f"{KEPT_PRODUCTION_PREFIX}{fingerprint}"
+        self.folder = STORE / f"production-{fingerprint}"
+        self.media = self.folder / "media"
+
+    @contextlib.contextmanager
+    def locked(self):
+        STORE.mkdir(parents=True, exist_ok=True)
+        with open(STORE / "production.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def is_kept(self):
+        return (self.folder / "ready").exists() and self.template in (
+            self.database.databases_named(self.template)
+        )
+
+    def keep(self, media):
+        for folder in STORE.glob("production-*"):
+            shutil.rmtree(folder)
+        for name in self.database.databases_named(KEPT_PRODUCTION_PREFIX):
+            self.database.drop_database(name)
+        self.database.keep_as(self.template)
+        shutil.copytree(media, self.media)
+        (self.folder / "ready").touch()
+
+
 class ProductionSite:
     """The database, folders and environment that the servers of one test run share."""
 
     def __init__(self):
         self.database = PostgresDatabase()
-        self.database.create()
         self.root = Path(tempfile.mkdtemp(prefix="partnership-production-"))
-        try:
-            self.media = self.root / "media"
-            self.environment = self._environment()
-            self._build()
-        except BaseException:
-            self.remove()
-            raise
+        self.media = self.root / "media"
+        self.static = STORE / "production-static"
+        self.environment = self._environment()
+        kept = KeptProductionSite(self.database)
+        with kept.locked():
+            copying = kept.is_kept()
+            self.database.create(template=kept.template if copying else None)
+            try:
+                if copying:
+                    shutil.copytree(kept.media, self.media)
+                else:
+                    self._build()
+                    kept.keep(self.media)
+                self._add_stand_in_videos()
+            except BaseException:
+                self.remove()
+                raise
 
     def _environment(self):
         environment = {
@@ -191,7 +264,9 @@ class ProductionSite:
             DATABASE_URL=self.database.url,
             WAGTAILADMIN_BASE_URL=f"https://{HOST}",
             SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https",
-            STATIC_ROOT=str(self.root / "static"),
+            # Collected on first use and kept for later runs: scripts/run-production-locally
+            # collects again when static/ or the dependencies change.
+            STATIC_ROOT=str(self.static),
             MEDIA_ROOT=str(self.media),
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             WEB_CONCURRENCY="2",
@@ -217,7 +292,6 @@ class ProductionSite:
         )
         if result.returncode:
             pytest.fail(f"Building the production site failed:\n{result.stdout}\n{result.stderr}")
-        self._add_stand_in_videos()
 
     def _add_stand_in_videos(self):
         """What YouTube would have said about the demo's videos, so that their pages offer

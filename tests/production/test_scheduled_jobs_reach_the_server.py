@@ -49,7 +49,7 @@ def test_a_page_the_scheduled_job_unpublishes_leaves_the_web_servers_cache(produ
 def test_a_job_does_not_collect_the_static_files_again(production, plain):
     # Collecting and compressing them takes a core about ten seconds, which every job run
     # every few minutes would pay; the image collects them once, when it is built.
-    manifest = production.root / "static" / "staticfiles.json"
+    manifest = production.static / "staticfiles.json"
     collected = manifest.stat().st_mtime_ns
     run_job(production, "true")
     assert manifest.stat().st_mtime_ns == collected
