@@ -15,6 +15,7 @@ from tests.network_guard import LoopbackOnlyNetwork
 ROOT = Path(__file__).parent.parent
 BROWSER_TESTS = ROOT / "tests" / "browser"
 PRODUCTION_TESTS = ROOT / "tests" / "production"
+UPGRADE_TESTS = ROOT / "tests" / "test_upgrades.py"
 # Browser test modules that are units of work of their own (below): the two that read the
 # audit of every public page at desktop and phone widths, and the one that zooms and tabs
 # through every page's template, which is as long.
@@ -27,9 +28,10 @@ BROWSER_UNITS = {
 
 def pytest_collection_modifyitems(config, items):
     """Marks the browser tests (tests/browser/) and those against the production site
-    (tests/production/), which `make test-fast` leaves out, and runs them first: they take
-    the longest, so under pytest-xdist each starts on a worker of its own while the other
-    tests share out what is left."""
+    (tests/production/), which `make test-fast` leaves out, and runs them first, then the
+    upgrade test (migrating twice, about 40 s): they take the longest, so under
+    pytest-xdist each starts on a worker of its own while the other tests share out what
+    is left."""
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
@@ -39,6 +41,7 @@ def pytest_collection_modifyitems(config, items):
         key=lambda item: (
             PRODUCTION_TESTS not in item.path.parents,
             BROWSER_TESTS not in item.path.parents,
+            item.path != UPGRADE_TESTS,
         )
     )
 

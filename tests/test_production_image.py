@@ -93,6 +93,47 @@ def test_gunicorn_restarts_workers_now_and_then_and_stops_gracefully():
     assert gunicorn["secure_scheme_headers"] == "{}"
 
 
+def test_gunicorn_closes_each_connection_so_that_workers_share_the_clients():
+    # A kept-alive connection stays with its worker: after a replacement, a proxy's
+    # connections all crowded onto one worker.
+    assert gunicorn_settings()["keepalive"] == "0"
+
+
+# A worker's end as gunicorn ends it: SystemExit raised, worker_exit called meanwhile.
+WORKER_ENDING = """
+import atexit, importlib.util, sys
+spec = importlib.util.spec_from_file_location("gunicorn_conf", "gunicorn.conf.py")
+gunicorn_conf = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(gunicorn_conf)
+atexit.register(print, "interpreter torn down")
+print("served its last request")
+try:
+    sys.exit(int(sys.argv[1]))
+finally:
+    gunicorn_conf.worker_exit(server=None, worker=None)
+"""
+
+
+@pytest.mark.parametrize(
+    ("exit_code", "torn_down"),
+    [(0, False), (3, True)],
+    ids=["replaced or stopped", "failed to boot"],
+)
+def test_a_finished_worker_leaves_at_once_and_a_failed_one_as_usual(exit_code, torn_down):
+    # Tearing the interpreter down took a quarter of a second between a replaced worker's
+    # end and its replacement's start. A failed boot (3) must still reach the master.
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER_ENDING, str(exit_code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == exit_code
+    assert "served its last request" in result.stdout  # flushed before leaving
+    assert ("interpreter torn down" in result.stdout) == torn_down
+
+
 def test_gunicorns_master_compiles_the_templates_before_forking_workers():
     # What each worker inherits instead of compiling on its first requests.
     spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
