@@ -9,8 +9,13 @@ import datetime
 from dataclasses import dataclass
 from functools import cache
 
-import holidays
 from django.utils import timezone
+
+# Named here rather than looked up by country code on the first page that shows opening
+# hours: holidays loads every country's module at once (a third of a second on this
+# machine), which gunicorn's master then does once at start for all its workers instead
+# of each new worker in a visitor's request.
+from holidays.countries.united_kingdom import UnitedKingdom
 
 WEEKDAYS = [
     ("0", "Monday"),
@@ -26,7 +31,7 @@ WEEKDAY_NAMES = dict(WEEKDAYS)
 
 @cache
 def england_bank_holidays(year):
-    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return UnitedKingdom(subdiv="ENG", years=year)
 
 
 def is_bank_holiday(day):

@@ -26,7 +26,6 @@ The parts every page repeats (menu, breadcrumbs, footer) are also cached as frag
 under the same version, so staff and first visits skip their queries too.
 """
 
-import contextlib
 import contextvars
 import gzip
 import hashlib
@@ -79,18 +78,43 @@ class DatabaseVersion:
     CONTENT_VERSION_CHECK_SECONDS (at once after this process moved it)."""
 
     def __init__(self):
-        self._number = 0
+        self._number = None
         self._read_at = None
+        self._reading = threading.Lock()
 
     def get(self):
-        read_at = self._read_at
-        if read_at is None or time.monotonic() - read_at >= settings.CONTENT_VERSION_CHECK_SECONDS:
-            # Set first: a database that does not answer is asked again only after the
-            # interval, while pages cached under the last number known are still served.
-            self._read_at = time.monotonic()
-            with contextlib.suppress(DatabaseError):
-                self._number = ContentVersion.current()
+        if self._due():
+            # One thread reads. When the interval has passed, the others go on with the
+            # number known until then. When none is known (a new worker's first requests,
+            # or this process has just moved it) they wait for the read: a number not read
+            # from the database would file pages under a version that is not current, and
+            # serve whatever was filed there before.
+            waiting = self._number is None or self._read_at is None
+            if self._reading.acquire(blocking=waiting):
+                try:
+                    if self._due():
+                        self._read()
+                finally:
+                    self._reading.release()
         return self._number
+
+    def _due(self):
+        read_at = self._read_at
+        return (
+            self._number is None
+            or read_at is None
+            or time.monotonic() - read_at >= settings.CONTENT_VERSION_CHECK_SECONDS
+        )
+
+    def _read(self):
+        # Set first: a database that does not answer is asked again only after the
+        # interval, while pages cached under the last number known are still served.
+        self._read_at = time.monotonic()
+        try:
+            self._number = ContentVersion.current()
+        except DatabaseError:
+            if self._number is None:
+                self._number = 0
 
     def forget(self):
         self._read_at = None

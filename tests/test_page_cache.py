@@ -4,6 +4,7 @@ import datetime
 import gzip
 import os
 import signal
+import threading
 import time
 from unittest import mock
 
@@ -22,6 +23,7 @@ from search.models import PromotedResult
 from sitewide import page_cache as page_cache_module
 from sitewide.models import ContentVersion, PartnershipSettings
 from sitewide.page_cache import (
+    DatabaseVersion,
     database_version,
     invalidate_page_cache,
     page_cache,
@@ -214,6 +216,59 @@ def test_the_database_version_is_read_again_after_the_configured_interval():
     later = time.monotonic() + settings.CONTENT_VERSION_CHECK_SECONDS
     with mock.patch("time.monotonic", return_value=later):
         assert page_cache_version() != before
+
+
+def database_read_held_until(release, number):
+    def read():
+        assert release.wait(10)
+        return number
+
+    return read
+
+
+def test_a_new_workers_threads_wait_for_its_first_read_of_the_database_version():
+    # A gunicorn worker replaced under load starts its threads together. Before, the
+    # threads that came second took the number it starts with (0) and filed the page
+    # under a version no other worker used: a render for nothing, and a page stored
+    # there earlier would have been served whatever has changed since.
+    version = DatabaseVersion()
+    release = threading.Event()
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(version.get())) for _ in range(4)]
+    with mock.patch.object(
+        ContentVersion, "current", side_effect=database_read_held_until(release, 42)
+    ) as current:
+        for thread in threads:
+            thread.start()
+        time.sleep(0.2)
+        assert answers == []
+        release.set()
+        for thread in threads:
+            thread.join(10)
+    assert answers == [42] * 4
+    assert current.call_count == 1
+
+
+@override_settings(CONTENT_VERSION_CHECK_SECONDS=0)
+def test_once_the_database_version_is_known_a_read_in_progress_keeps_no_thread_waiting():
+    # A database that is slow to answer (or down) must not hold up pages served from
+    # the cache under the number known until then.
+    version = DatabaseVersion()
+    with mock.patch.object(ContentVersion, "current", return_value=7):
+        assert version.get() == 7
+    release = threading.Event()
+    with mock.patch.object(
+        ContentVersion, "current", side_effect=database_read_held_until(release, 8)
+    ):
+        reader = threading.Thread(target=version.get)
+        reader.start()
+        time.sleep(0.2)
+        try:
+            assert version.get() == 7
+        finally:
+            release.set()
+            reader.join(10)
+        assert version.get() == 8
 
 
 def test_a_version_move_that_failed_while_redis_was_paused_is_made_once_it_answers(

@@ -146,6 +146,22 @@ def test_gunicorns_master_compiles_the_templates_before_forking_workers():
     assert {"base.html", "pages/guidance_page.html", "search/search.html"} <= compiled
 
 
+def test_loading_the_application_loads_the_bank_holiday_tables():
+    # As gunicorn's master does before forking workers. holidays loads every country's
+    # module on first use, a third of a second: each new worker paid it on its first page
+    # showing opening hours, in a visitor's request.
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys, partnership_site.wsgi; print(sorted(sys.modules))"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "partnership_site.settings.test"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "'holidays.countries.united_kingdom'" in result.stdout
+
+
 def test_gunicorns_workers_leave_what_the_master_loaded_out_of_their_garbage_collections():
     # A full collection over everything Django and Wagtail loaded took 110-160 ms of CPU
     # in a new worker on the shared development machine, and 0.6 ms with it frozen.
