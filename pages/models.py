@@ -397,8 +397,34 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
 
     @path("")
     def library(self, request):
+        """The documents are read only when the template's cached fragment of the list
+        (kept per content version, filters, page number, day, and set of document
+        collections the request may not see) has to be drawn again: drawing a hundred
+        documents' entries is most of an uncached library page's time."""
         form = LibraryFilterForm(request.GET)
         choices = form.valid_choices()
+        page_number = request.GET.get("page", "")
+        page_number = int(page_number) if page_number.isdigit() else 1
+        return self.render(
+            request,
+            context_overrides={
+                "filter_form": form,
+                "documents": SimpleLazyObject(
+                    lambda: self.documents_page(request, choices, page_number)
+                ),
+                "listing": (*choices.values(), page_number),
+                "hidden_collections": sorted(collections_hidden_from(request)),
+                # A document's review falls overdue as the date moves, not the content.
+                "today": timezone.localdate(),
+                "grouped": self.grouping == LibraryGrouping.BY_TYPE and not choices["sort"],
+                "filtered": any(choices.values()),
+                "query_without_page": form.query_string(),
+            },
+        )
+
+    def documents_page(self, request, choices, page_number):
+        """Page `page_number` of the documents the library lists to `request` with the
+        filters `choices`, each with its `entry_url`."""
         documents = ProtocolDocument.objects.for_library(request, **choices)
         if not choices["sort"]:
             documents = (
@@ -406,22 +432,12 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
                 if self.grouping == LibraryGrouping.BY_TYPE
                 else documents.order_by("library_order", "title", "pk")
             )
-        paginator = Paginator(documents, self.documents_per_page)
-        documents_page = paginator.get_page(request.GET.get("page"))
+        documents_page = Paginator(documents, self.documents_per_page).get_page(page_number)
         # Built here from the page's address, found once: the template tag would look it
         # up again for each document.
         for document in documents_page:
             document.entry_url = self.document_url(document, request)
-        return self.render(
-            request,
-            context_overrides={
-                "filter_form": form,
-                "documents": documents_page,
-                "grouped": self.grouping == LibraryGrouping.BY_TYPE and not choices["sort"],
-                "filtered": any(choices.values()),
-                "query_without_page": form.query_string(),
-            },
-        )
+        return documents_page
 
     @path("<int:document_id>/", name="document")
     def document_entry(self, request, document_id):

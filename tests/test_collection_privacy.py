@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from wagtail.models import Collection, CollectionViewRestriction
 
@@ -152,18 +152,21 @@ def test_a_group_restriction_shows_the_document_to_its_group_only(staff_collecti
     assert shows(keeper, entry_url(document), {}, document)
 
 
-def test_the_procedures_page_lists_a_group_restricted_document_to_its_group_only(
-    staff_collection, private_document
+@pytest.mark.parametrize("url", [PROCEDURES, LIBRARY])
+def test_a_listing_drawn_for_a_group_shows_its_restricted_document_to_no_one_else(
+    staff_collection, private_document, url
 ):
-    # The page's chapters are a cached fragment: the group's copy must reach no one else.
+    # The procedures page's chapters and the library's list are cached fragments: the
+    # group's copy must reach no one else.
     rota_keepers = Group.objects.create(name="Rota keepers")
     restrict(staff_collection, CollectionViewRestriction.GROUPS).groups.add(rota_keepers)
     keeper = logged_in(staff_member("keeper", "Rota keepers"))
     outsider = logged_in(staff_member("outsider"))
 
-    assert shows(keeper, PROCEDURES, {}, private_document)
-    assert not shows(outsider, PROCEDURES, {}, private_document)
-    assert shows(keeper, PROCEDURES, {}, private_document)
+    assert shows(keeper, url, {}, private_document)
+    assert not shows(outsider, url, {}, private_document)
+    assert not shows(Client(), url, {}, private_document)
+    assert shows(keeper, url, {}, private_document)
 
 
 def test_staff_signed_in_still_find_documents_restricted_to_signed_in_users(

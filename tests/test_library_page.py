@@ -2,8 +2,12 @@
 
 import datetime
 import re
+from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from documents.models import DocumentStatus, ProtocolDocument
 from pages.models import LibraryGrouping, LocalGuidancePage
@@ -171,6 +175,49 @@ def test_library_queries_do_not_grow_with_the_number_of_documents(client):
     bulk_create_documents(490, document_type="toolkit", status=DocumentStatus.UNDER_REVIEW)
     with_five_hundred = count_queries(client, LIBRARY)
     assert with_five_hundred == with_ten <= QUERY_BUDGET
+
+
+def drawing_queries(client, page_number):
+    """The queries of a request that draws the list (a page number not drawn yet), once
+    what the process keeps is warm."""
+    client.get(LIBRARY)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LIBRARY, {"page": page_number}).status_code == 200
+    return len(queries)
+
+
+def test_drawing_the_list_costs_as_many_queries_with_ten_or_five_hundred_documents(client):
+    # The other query counts measure a second request, which the list's cached fragment
+    # answers without reading any document.
+    bulk_create_documents(10, document_type="form")
+    with_ten = drawing_queries(client, 2)
+    bulk_create_documents(490, document_type="toolkit", status=DocumentStatus.UNDER_REVIEW)
+    with_five_hundred = drawing_queries(client, 3)
+    assert with_five_hundred == with_ten <= QUERY_BUDGET
+
+
+def test_the_list_is_drawn_once_and_kept_until_something_changes(client):
+    client.get(LIBRARY)
+    with CaptureQueriesContext(connection) as queries:
+        titles = listed_titles(client.get(LIBRARY).content.decode())
+    assert len(titles) == 8
+    assert not [query for query in queries if "documents_protocoldocument" in query["sql"]]
+
+    create_document("Walrus enclosure protocol", document_type="protocol")
+    assert "Walrus enclosure protocol" in listed_titles(client.get(LIBRARY).content.decode())
+
+
+def test_a_document_falls_overdue_in_the_list_on_the_day_after_its_review_was_due(client):
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    [document] = bulk_create_documents(1, document_type="form", review_due_override=due)
+
+    def entry(html):
+        return html.split(f"{document.title} <span")[1].split("</li>")[0]
+
+    assert "Review overdue." not in entry(client.get(LIBRARY).content.decode())
+    day_after = due + datetime.timedelta(days=1)
+    with mock.patch("django.utils.timezone.localdate", return_value=day_after):
+        assert "Review overdue." in entry(client.get(LIBRARY).content.decode())
 
 
 def test_entries_have_their_own_canonical_address_and_share_title(client):
