@@ -330,6 +330,21 @@ def test_a_page_is_cached_on_the_parameters_it_reads_and_no_others(client, file_
     assert client.get("/search/", {"q": "neglect", "page": 2})["X-Page-Cache"] == "miss"
 
 
+def test_a_query_is_keyed_on_the_values_the_page_reads_however_it_is_written(client):
+    # The key is read from the query string the request came with, as request.GET reads it.
+    assert client.get("/search/?q=caf%C3%A9")["X-Page-Cache"] == "miss"
+    assert client.get("/search/?q=caf%c3%a9")["X-Page-Cache"] == "hit"
+    assert client.get("/search/?q=cafe")["X-Page-Cache"] == "miss"
+    assert client.get("/search/?q=caf%C3%A9&q=")["X-Page-Cache"] == "miss"
+
+
+def test_a_hit_on_a_query_seen_before_parses_it_no_more(client):
+    # Parsing the query string was half of what it added to a hit.
+    assert client.get("/search/", {"q": "neglect"})["X-Page-Cache"] == "miss"
+    with mock.patch.object(page_cache_module, "QueryDict", side_effect=AssertionError):
+        assert client.get("/search/", {"q": "neglect"})["X-Page-Cache"] == "hit"
+
+
 def test_public_pages_say_how_long_a_shared_cache_may_keep_them(client):
     five_to_six = timezone.make_aware(datetime.datetime(2026, 11, 23, 17, 55))
     with mock.patch("django.utils.timezone.now", return_value=five_to_six):
