@@ -23,7 +23,12 @@ PAGES = [
     ("Review report (admin)", "/admin/reports/review-dates/"),
     ("Review report, overdue only", "/admin/reports/review-dates/?review_status=overdue"),
     ("Review report as XLSX (every document)", "/admin/reports/review-dates/?export=xlsx"),
-    ("Document library (public)", "/people-working-with-children/local-protocols-and-guidance/"),
+    # Each run another page of the list, so that each draws it: the list is a cached
+    # fragment, which a second run of the same page would only read.
+    (
+        "Document library (public)",
+        "/people-working-with-children/local-protocols-and-guidance/?page={run}",
+    ),
 ]
 
 
@@ -127,16 +132,16 @@ def time_page(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if get(client, url).status_code == 404:
+    if get(client, url.format(run=RUNS + 1)).status_code == 404:
         return None
     timings = []
-    for _ in range(RUNS):
+    for run in range(1, RUNS + 1):
         start = time.perf_counter()
-        get(client, url)
+        get(client, url.format(run=run))
         timings.append(time.perf_counter() - start)
     # Counted on a run of its own: capturing queries slows the timed runs.
     with CaptureQueriesContext(connection) as queries:
-        get(client, url)
+        get(client, url.format(run=RUNS + 2))
     return statistics.median(timings), min(timings), len(queries)
 
 
