@@ -17,10 +17,10 @@ from django.utils import timezone
 from wagtail.models import Collection, ModelLogEntry, Page
 
 from documents.models import DocumentStatus, DocumentType, ProtocolDocument
-from pages.models import ContentPage
+from pages.models import ContentPage, GuidancePage
 from reviews.components import COUNTED_STATUSES
 from reviews.models import DocumentReview, ReviewStatus
-from reviews.schedule import combine, schedule_parts
+from reviews.schedule import combine, owning_teams, schedule_parts
 from tests.admin_reports import report_rows
 from tests.editorial import sign_in
 from tests.query_counts import count_queries
@@ -512,3 +512,22 @@ def test_bad_review_input_shows_errors_and_changes_nothing(
     assert document.last_reviewed_on == TODAY - 700 * DAY
     assert not DocumentReview.objects.filter(document=document).exists()
     assert not ModelLogEntry.objects.filter(action="documents.review_recorded").exists()
+
+
+def test_the_owner_filter_offers_each_team_owning_something_on_the_schedule_once():
+    make_document("Walrus rota", owner_team="walrus keepers")
+    make_document("Tusk duty list", owner_team="walrus keepers")
+    make_document("Nobody's document", owner_team="")
+    page = GuidancePage.objects.live().first()
+    page.owner_team = "Aardvark team"
+    page.save()
+    unpublished = GuidancePage.objects.live().exclude(pk=page.pk).first()
+    unpublished.owner_team = "Zebra team"
+    unpublished.save()
+    unpublished.unpublish()
+
+    teams = owning_teams()
+    assert teams.index("Aardvark team") < teams.index("walrus keepers")
+    assert teams.count("walrus keepers") == 1
+    assert "" not in teams
+    assert "Zebra team" not in teams  # a page nobody reads is not on the schedule
