@@ -403,8 +403,12 @@ class LocalGuidancePage(RoutablePageMixin, ContentPage):
         documents' entries is most of an uncached library page's time."""
         form = LibraryFilterForm(request.GET)
         choices = form.valid_choices()
-        page_number = request.GET.get("page", "")
-        page_number = int(page_number) if page_number.isdigit() else 1
+        # Read here, as the fragment's key: whatever int() refuses (letters, "²", a number
+        # of thousands of digits) is the first page, as Django's paginator has it.
+        try:
+            page_number = int(request.GET.get("page", 1))
+        except ValueError:
+            page_number = 1
         return self.render(
             request,
             context_overrides={

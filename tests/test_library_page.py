@@ -98,6 +98,8 @@ def test_sort_by_title_and_by_date(client):
         {"sort": "price"},
         {"page": "many"},
         {"page": "9999"},
+        {"page": "²"},
+        {"page": "1" * 5000},
         {"document_type": ["protocol", "toolkit"]},
         {"sort": "<script>"},
     ],
