@@ -36,18 +36,25 @@ def test_button_replaces_the_page_with_the_neutral_site(tab, neutral_site, exit_
 
 
 def test_page_is_blanked_as_it_leaves(tab, neutral_site, exit_button):
-    tab.stand_in_for(neutral_site, NEUTRAL_PAGE)
+    # The neutral site is held back until the leaving page has reported what it showed,
+    # so the report cannot be lost with the page. Reported through the console, as the
+    # page cannot be evaluated while its navigation is pending.
+    held = []
+    tab.context.route(neutral_site, lambda route: held.append(route))
     tab.open(GUIDANCE_PAGE)
-    # Reported through the console: its messages carry their text with them, so they
-    # arrive even though the page that wrote them is gone by the time they are read.
     seen_while_leaving = []
     tab.page.on("console", lambda message: seen_while_leaving.append(message.text))
     tab.page.evaluate("""() => new MutationObserver(() => console.log(
         JSON.stringify([document.title, document.body.checkVisibility()])
     )).observe(document.documentElement, {attributeFilter: ["class"]})""")
-    exit_button.click()
-    tab.page.wait_for_url(neutral_site)
+    exit_button.click(no_wait_after=True)
+    for _wait in range(250):
+        if held and seen_while_leaving:
+            break
+        tab.page.wait_for_timeout(20)
     assert seen_while_leaving == ['["Loading",false]']
+    held[0].fulfill(content_type="text/html; charset=utf-8", body=NEUTRAL_PAGE)
+    tab.page.wait_for_url(neutral_site)
 
 
 def test_pressing_shift_three_times_exits(tab, neutral_site):
