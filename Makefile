@@ -48,16 +48,26 @@ lint: install-test
 install: $(VENV)/.installed-runtime
 install-test: $(VENV)/.installed-test
 
+# uv installs the locked versions (and made the lock files): it takes a core about 25 s
+# where pip takes 70. The same versions as the image's pip installs (Dockerfile).
+UV_VERSION := 0.13.9
+
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-runtime: requirements.lock | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+$(BIN)/uv: | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Compiled as pip would: where Python is told not to write .pyc files
+# (PYTHONDONTWRITEBYTECODE), every start would otherwise compile Django and Wagtail afresh.
+UV_INSTALL := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
+
+$(VENV)/.installed-runtime: requirements.lock | $(BIN)/uv
+	$(UV_INSTALL) -r requirements.lock
 	touch $@
 
 $(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed-runtime
-	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	$(UV_INSTALL) -r requirements-test.lock
 	touch $@
 
 migrate: install
@@ -67,8 +77,7 @@ demo: install
 	$(BIN)/python manage.py load_demo_content
 
 # Re-resolve the pinned versions after changing pyproject.toml.
-lock:
-	$(BIN)/python -m pip install --quiet uv
+lock: | $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet --extra test -c requirements.lock -o requirements-test.lock
 
