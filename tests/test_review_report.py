@@ -20,7 +20,7 @@ from documents.models import DocumentStatus, DocumentType, ProtocolDocument
 from pages.models import ContentPage, GuidancePage
 from reviews.components import COUNTED_STATUSES
 from reviews.models import DocumentReview, ReviewStatus
-from reviews.schedule import combine, owning_teams, schedule_parts
+from reviews.schedule import combine, owning_teams, parts_built_for, schedule_parts
 from tests.admin_reports import report_rows
 from tests.editorial import sign_in
 from tests.query_counts import count_queries
@@ -174,6 +174,40 @@ def test_filter_by_review_status(reviewer_client, edge_documents, review_status,
 def every_item():
     """Every row of the review schedule, worked out without the report."""
     return list(combine(schedule_parts()))
+
+
+def test_the_count_is_of_the_rows_listed(reviewer_client, edge_documents):
+    # Counted by a query of its own (the rows' ids alone), filtered as the list is.
+    items = every_item()
+    for filters, expected in [
+        ({}, items),
+        ({"review_status": "overdue"}, [i for i in items if i["review_status"] == "overdue"]),
+        ({"owner": TEAM}, [i for i in items if i["owner_team"] == TEAM]),
+    ]:
+        page = reviewer_client.get(REPORT_URL, filters).content.decode()
+        assert f"{len(expected)} pages and documents" in page, filters
+
+
+def test_the_schedule_is_built_once_a_day_and_each_caller_gets_a_copy(edge_documents):
+    parts_built_for.cache_clear()
+    documents = schedule_parts()[0]
+    listed = [row["title"] for row in documents]
+    make_document("Added after the schedule was read", TODAY + DAY)
+    # A copy: what an earlier caller read is not what a later one is given.
+    listed_again = [row["title"] for row in schedule_parts()[0]]
+    assert listed_again == [*listed, "Added after the schedule was read"]
+    assert parts_built_for.cache_info().misses == 1
+
+
+def test_the_schedule_of_another_day_has_that_days_statuses(edge_documents):
+    due_today = edge_documents["Due today"]
+
+    def status_on(day):
+        return schedule_parts(day)[0].get(item_id=due_today.pk)["review_status"]
+
+    assert status_on(TODAY) == ReviewStatus.DUE_SOON
+    assert status_on(TODAY + DAY) == ReviewStatus.OVERDUE
+    assert status_on(TODAY) == ReviewStatus.DUE_SOON
 
 
 def test_filter_by_review_status_alone_covers_every_team_and_kind(reviewer_client, edge_documents):
