@@ -7,9 +7,10 @@ from django.test import Client
 from django.test.utils import teardown_databases
 from wagtail.models import Page, Site
 
-from pages.models import GuidancePage, HomePage, LocalGuidancePage, SectionPage, WhatsNewPage
+from pages.models import HomePage, LocalGuidancePage, WhatsNewPage
 from tests.demo_database import DemoDatabaseCopy
 from tests.editorial import APPROVERS, EDITORS, sign_in, staff_member
+from tests.factories import create_guidance_page, create_section
 from tests.network_guard import LoopbackOnlyNetwork
 
 ROOT = Path(__file__).parent.parent
@@ -121,12 +122,21 @@ def site(db):
 
 @pytest.fixture
 def section(home):
-    return SectionPage.objects.get(slug="people-working-with-children")
+    """A published section below the home page, made for the test."""
+    return create_section("Working with families", intro="<p>Guidance for practitioners.</p>")
 
 
 @pytest.fixture
 def guidance_page(section):
-    return GuidancePage.objects.get(slug="working-together-to-safeguard-children")
+    """A published guidance page in `section`, with an owner, made for the test."""
+    return create_guidance_page(
+        "Sharing information about a child",
+        parent=section,
+        paragraphs=["<p>When and how to share what you know about a child.</p>"],
+        owner_team="Partnership business unit",
+        owner_name="Sam Owner",
+        owner_email="sam.owner@example.org",
+    )
 
 
 @pytest.fixture

@@ -322,6 +322,17 @@ class ProductionSite:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
+    def make(self, code, **settings):
+        """Runs `code`, Python that makes what a test needs with tests/factories.py (at hand
+        as `factories`), as run() runs a command; returns what it prints once every server
+        of the site may serve what it made: each reads the database's content version
+        every CONTENT_VERSION_CHECK_SECONDS (5 s) at most."""
+        output = self.run(
+            "python", "manage.py", "shell", "-c", f"from tests import factories\n{code}", **settings
+        )
+        time.sleep(5.5)
+        return output
+
     def remove(self):
         self.database.drop()
         shutil.rmtree(self.root, ignore_errors=True)

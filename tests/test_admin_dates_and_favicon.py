@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from documents.models import ProtocolDocument
+from tests.factories import create_document
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,12 @@ def shown(day):
     return f"{day:%d} {day:%B %Y}"
 
 
-def test_the_review_form_and_the_document_form_show_dates_alike(admin_client):
-    document = ProtocolDocument.objects.get(title="Resolving Professional Differences Protocol")
+@pytest.fixture
+def document():
+    return create_document("Walrus sighting protocol", dated_event_on=datetime.date(2021, 3, 4))
+
+
+def test_the_review_form_and_the_document_form_show_dates_alike(admin_client, document):
     review_form = admin_client.get(
         reverse("review_dates:mark_document_reviewed", args=[document.pk])
     ).content.decode()
@@ -33,8 +37,7 @@ def test_the_review_form_and_the_document_form_show_dates_alike(admin_client):
 @pytest.mark.parametrize(
     "typed", ["01 November 2026", "1 November 2026", "01/11/2026", "2026-11-01"]
 )
-def test_a_date_is_read_back_as_shown_or_typed(admin_client, typed):
-    document = ProtocolDocument.objects.get(title="Resolving Professional Differences Protocol")
+def test_a_date_is_read_back_as_shown_or_typed(admin_client, document, typed):
     response = admin_client.post(
         reverse("review_dates:mark_document_reviewed", args=[document.pk]),
         {"reviewed_on": typed, "outcome": "no_changes"},

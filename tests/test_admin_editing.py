@@ -49,7 +49,7 @@ def test_staff_member_creates_and_publishes_a_guidance_page(client, moderator, s
     )
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
 
-    page = GuidancePage.objects.get(slug="private-fostering")
+    page = GuidancePage.objects.child_of(section).get(slug="private-fostering")
     assert page.live
     public = client.get(page.url)
     assert public.status_code == 200
@@ -77,7 +77,7 @@ def test_admin_form_errors_keep_what_was_typed(client, moderator, section):
     assert response.status_code == 200
     assert "search_description" in response.context["form"].errors
     assert 'value="Missing summary"' in response.content.decode()
-    assert not GuidancePage.objects.filter(slug="missing-summary").exists()
+    assert not GuidancePage.objects.child_of(section).filter(slug="missing-summary").exists()
 
 
 def test_link_block_needs_exactly_one_target(client, moderator, section):
@@ -123,4 +123,4 @@ def test_link_block_needs_exactly_one_target(client, moderator, section):
         "Choose a page, a document or a web address for this link: only one is needed."
         in response.content.decode()
     )
-    assert not GuidancePage.objects.filter(slug="bad-link").exists()
+    assert not GuidancePage.objects.child_of(section).filter(slug="bad-link").exists()

@@ -2,11 +2,14 @@
 
 import pytest
 
+from pages.models import GuidancePage
+
 from .embed_finders import youtube_answering
+from .factories import create_contact_page, create_page, set_partnership_settings
 
 pytestmark = pytest.mark.django_db
 
-VIDEO_PAGE = "/people-working-with-children/contextual-safeguarding/"
+VIDEO = "https://www.youtube.com/watch?v=Wa1ru5On1ce"
 
 
 @pytest.fixture
@@ -15,46 +18,60 @@ def fake_youtube():
         yield
 
 
-def test_video_degrades_to_a_plain_link_when_the_embed_cannot_be_fetched(client):
-    html = client.get(VIDEO_PAGE).content.decode()
-    assert "<iframe" not in html
-    assert (
-        '<a href="https://www.youtube.com/watch?v=V0lE-XENewM">'
-        "Watch the video “What is Contextual Safeguarding?” on youtube.com</a>"
-    ) in html
-
-
-def test_video_offers_the_privacy_enhanced_player_when_the_embed_is_available(client, fake_youtube):
-    html = client.get(VIDEO_PAGE).content.decode()
-    # Nothing from YouTube until the visitor presses Play (static/js/video.js).
-    assert "<iframe" not in html
-    assert "ytimg.com" not in html
-    assert 'data-video-player="https://www.youtube-nocookie.com/embed/V0lE-XENewM"' in html
-    assert "(loads content from YouTube, which may set cookies)</button>" in html
-    assert 'href="https://www.youtube.com/watch?v=V0lE-XENewM"' in html
-
-
-def test_phone_numbers_are_tappable(client):
-    html = client.get("/concerned-about-a-child/").content.decode()
-    assert '<a href="tel:01632960001">01632 960 001</a>' in html
-
-
-def test_rich_text_links_to_pages_resolve(client):
-    html = client.get("/").content.decode()
-    assert (
-        '<a href="/people-working-with-children/continuum-of-support/">Continuum of Support</a>'
-        in html
+@pytest.fixture
+def video_page(section):
+    video = {
+        "video": VIDEO,
+        "title": "Walruses on the ice",
+        "description": "<p>A short film about walruses.</p>",
+    }
+    return create_page(
+        GuidancePage, "Walrus film", parent=section, body=[{"type": "video", "value": video}]
     )
 
 
-def test_links_without_their_own_text_show_the_page_title(client):
-    html = client.get(
-        "/people-working-with-children/working-together-to-safeguard-children/"
-    ).content.decode()
-    assert (
-        '<a href="/people-working-with-children/southwest-child-protection-procedures/">'
-        "Southwest Child Protection Procedures</a>"
-    ) in html
+def test_video_degrades_to_a_plain_link_when_the_embed_cannot_be_fetched(client, video_page):
+    html = client.get(video_page.url).content.decode()
+    assert "<iframe" not in html
+    assert f'<a href="{VIDEO}">Watch the video “Walruses on the ice” on youtube.com</a>' in html
+
+
+def test_video_offers_the_privacy_enhanced_player_when_the_embed_is_available(
+    client, video_page, fake_youtube
+):
+    html = client.get(video_page.url).content.decode()
+    # Nothing from YouTube until the visitor presses Play (static/js/video.js).
+    assert "<iframe" not in html
+    assert "ytimg.com" not in html
+    assert 'data-video-player="https://www.youtube-nocookie.com/embed/Wa1ru5On1ce"' in html
+    assert "(loads content from YouTube, which may set cookies)</button>" in html
+    assert f'href="{VIDEO}"' in html
+
+
+def test_phone_numbers_are_tappable(client, section):
+    set_partnership_settings(contact_phone="01632 960 777")
+    rescue = {"type": "contact", "value": {"name": "Walrus rescue", "phone": "01632 960 778"}}
+    page = create_contact_page("Walrus contacts", parent=section, body=[rescue])
+    html = client.get(page.url).content.decode()
+    assert '<a href="tel:01632960777">01632 960 777</a>' in html
+    assert '<a href="tel:01632960778">01632 960 778</a>' in html
+
+
+def test_rich_text_links_to_pages_resolve(client, guidance_page):
+    set_partnership_settings(
+        referral_route=f'<p>Read <a linktype="page" id="{guidance_page.pk}">when to share</a>.</p>'
+    )
+    html = client.get("/").content.decode()
+    assert f'<a href="{guidance_page.url}">when to share</a>' in html
+
+
+def test_links_without_their_own_text_show_the_page_title(client, section, guidance_page):
+    link = {"page": guidance_page.pk, "document": None, "url": "", "text": ""}
+    related = {"heading": "Related guidance", "links": [link]}
+    body = [{"type": "related_links", "value": related}]
+    page = create_page(GuidancePage, "Walrus reading list", parent=section, body=body)
+    html = client.get(page.url).content.decode()
+    assert f'<a href="{guidance_page.url}">{guidance_page.title}</a>' in html
 
 
 def make_image():

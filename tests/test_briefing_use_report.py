@@ -9,10 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from learning.models import Agency, BriefingUse
-from pages.models import CaseReviewLibraryPage, SevenMinuteBriefingPage
+from learning.models import BriefingUse
 from tests.admin_reports import report_rows
 from tests.editorial import logged_in, staff_member
+from tests.factories import create_agency, create_briefing, create_case_review_library
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +21,15 @@ URL = "/admin/reports/briefings-used/"
 
 @pytest.fixture
 def uses(db):
-    briefings = []
-    for title in ("Seeing the child", "Hidden men"):
-        briefing = SevenMinuteBriefingPage(
-            title=title,
-            search_description="Learning.",
-            **dict.fromkeys(SevenMinuteBriefingPage.PARTS, "<p>Text.</p>"),
-        )
-        CaseReviewLibraryPage.objects.get().add_child(instance=briefing)
-        briefings.append(briefing)
-    health = Agency.objects.get_or_create(name="Health")[0]
-    police = Agency.objects.get_or_create(name="Police")[0]
+    # The report counts every use recorded on the site: only these.
+    BriefingUse.objects.all().delete()
+    library = create_case_review_library()
+    briefings = [
+        create_briefing(library, title, search_description="Learning.")
+        for title in ("Seeing the child", "Hidden men")
+    ]
+    health = create_agency("Harbourside health visiting")
+    police = create_agency("Harbourside police")
     for briefing, agency, participants in [
         (briefings[0], health, 8),
         (briefings[0], health, 5),
@@ -53,9 +51,9 @@ def test_staff_see_teams_per_briefing_and_agency(uses, group):
     client = logged_in(staff_member("staff", group))
     response = client.get(URL)
     assert report_rows(response) == [
-        ["Hidden men", "Police", "1", "3"],
-        ["Seeing the child", "Health", "2", "13"],
-        ["Seeing the child", "Police", "1", "12"],
+        ["Hidden men", "Harbourside police", "1", "3"],
+        ["Seeing the child", "Harbourside health visiting", "2", "13"],
+        ["Seeing the child", "Harbourside police", "1", "12"],
     ]
     soup = BeautifulSoup(response.content, "html.parser")
     chart = soup.find("svg", role="img")
@@ -79,11 +77,11 @@ def test_report_downloads_as_csv_and_xlsx(uses):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["7-minute briefing", "Agency", "Teams", "People who took part"]
     assert rows[1:] == [
-        ["Hidden men", "Police", "1", "3"],
-        ["Seeing the child", "Health", "2", "13"],
-        ["Seeing the child", "Police", "1", "12"],
+        ["Hidden men", "Harbourside police", "1", "3"],
+        ["Seeing the child", "Harbourside health visiting", "2", "13"],
+        ["Seeing the child", "Harbourside police", "1", "12"],
     ]
     xlsx = client.get(URL + "?export=xlsx")
     workbook = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
     values = list(workbook.active.values)
-    assert values[2] == ("Seeing the child", "Health", 2, 13)
+    assert values[2] == ("Seeing the child", "Harbourside health visiting", 2, 13)

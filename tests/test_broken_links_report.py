@@ -20,18 +20,19 @@ from linkhealth.external_urls import external_urls
 from linkhealth.link_checker import CheckResult
 from linkhealth.models import LinkCheck, LinkUse
 from linkhealth.views import BrokenLinksReport
-from procedures.models import ConsortiumPartnership, ProcedureLink
+from procedures.models import ProcedureLink
 from procedures.views import ProcedureChecksReport
 from sitewide.models import PartnershipSettings
 from tests.admin_reports import cell_text, report_cells
 from tests.editorial import sign_in
+from tests.factories import create_consortium_partnership, create_procedure_link
 from tests.query_counts import count_queries
 
 pytestmark = pytest.mark.django_db
 
 REPORT_URL = "/admin/reports/broken-links/"
-MISSING = "https://www.proceduresonline.com/swcpp/p_neglect_old.html"
-REFUSED = "https://bristol.example.org/"
+MISSING = "https://procedures.example.org/p_home_conditions_old.html"
+REFUSED = "https://riverside.example.org/"
 NOW = timezone.now()
 THREE_DAYS_AGO = NOW - datetime.timedelta(days=3)
 
@@ -46,18 +47,26 @@ def run_check(uses, failures, checked_at):
 
 
 @pytest.fixture
-def broken_links(guidance_page):
+def link():
+    return create_procedure_link("Home conditions", url=MISSING)
+
+
+@pytest.fixture
+def partnership():
+    return create_consortium_partnership("Riverside", website=REFUSED)
+
+
+@pytest.fixture
+def broken_links(guidance_page, link, partnership):
     """Two addresses failing since three days ago: one in a page, a procedure link and the
     footer, one a partnership's website."""
-    ProcedureLink.objects.filter(title="Neglect").update(url=MISSING)
-    ConsortiumPartnership.objects.filter(name="Bristol").update(website=REFUSED)
     guidance_page.body.append(
-        ("paragraph", f'<p>See <a href="{MISSING}">the old neglect chapter</a>.</p>')
+        ("paragraph", f'<p>See <a href="{MISSING}">the old chapter on home conditions</a>.</p>')
     )
     guidance_page.save_revision().publish()
     settings = PartnershipSettings.objects.get()
     settings.footer_links.append(
-        ("link", {"page": None, "document": None, "url": MISSING, "text": "Neglect"})
+        ("link", {"page": None, "document": None, "url": MISSING, "text": "Home conditions"})
     )
     settings.save()
 
@@ -93,7 +102,7 @@ def edit_url(instance):
 
 
 def test_the_report_says_what_failed_since_when_and_where(
-    admin_client, broken_links, guidance_page
+    admin_client, broken_links, guidance_page, link, partnership
 ):
     rows = rows_by_address(admin_client.get(REPORT_URL))
     assert list(rows) == [MISSING, REFUSED]
@@ -102,12 +111,11 @@ def test_the_report_says_what_failed_since_when_and_where(
     assert cell_text(missing[0]) == f"{MISSING} Redirected to {MISSING.replace('_old', '')}"
     assert cell_text(missing[1]) == "404 Not Found"
     assert "3\xa0days ago" in cell_text(missing[2]) or "3 days ago" in cell_text(missing[2])
-    neglect = ProcedureLink.objects.get(title="Neglect")
     settings = PartnershipSettings.objects.get()
     used = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> \(([^)]+)\), ([^<]+)</li>', missing[4])
     assert used == [
         (edit_url(guidance_page), guidance_page.title, "page", "Body: Paragraph"),
-        (edit_url(neglect), "Neglect", "procedure link", "Address"),
+        (edit_url(link), link.title, "procedure link", "Address"),
         (
             edit_url(settings),
             settings.partnership_name,
@@ -118,10 +126,9 @@ def test_the_report_says_what_failed_since_when_and_where(
 
     refused = rows[REFUSED]
     assert cell_text(refused[1]) == "Connection refused"
-    bristol = ConsortiumPartnership.objects.get(name="Bristol")
     assert (
-        f'<a href="{edit_url(bristol)}">Bristol</a> (consortium partnership), Website'
-        in (refused[4])
+        f'<a href="{edit_url(partnership)}">{partnership.name}</a> (consortium partnership), '
+        "Website" in (refused[4])
     )
 
 
@@ -152,7 +159,7 @@ HEADINGS = [
 ]
 
 
-def test_the_exports_match_the_report(admin_client, broken_links):
+def test_the_exports_match_the_report(admin_client, broken_links, guidance_page, link):
     on_screen = [
         [
             cell_text(row[0]).split(" ")[0],
@@ -171,11 +178,11 @@ def test_the_exports_match_the_report(admin_client, broken_links):
     missing = xlsx_rows(admin_client.get(REPORT_URL, {"export": "xlsx"}))[1]
     assert missing[2] == MISSING.replace("_old", "")
     assert isinstance(missing[3], datetime.datetime)
+    settings = PartnershipSettings.objects.get()
     assert missing[5] == (
-        "Working Together to Safeguard Children (page), Body: Paragraph, "
-        "Neglect (procedure link), Address, "
-        "North Somerset Safeguarding Children Partnership (partnership settings), "
-        "Footer links: Link"
+        f"{guidance_page.title} (page), Body: Paragraph, "
+        f"{link.title} (procedure link), Address, "
+        f"{settings.partnership_name} (partnership settings), Footer links: Link"
     )
 
 
@@ -258,16 +265,18 @@ def web_team_client(client, django_user_model):
 @pytest.mark.parametrize(
     "url", [REPORT_URL, f"{REPORT_URL}?ordering=-checked_at", f"{REPORT_URL}?export=xlsx"]
 )
-def test_the_report_costs_the_same_with_5_or_50_broken_links(web_team_client, guidance_page, url):
-    link = ProcedureLink.objects.get(title="Neglect")
+def test_the_report_costs_the_same_with_5_or_50_broken_links(
+    web_team_client, guidance_page, link, url
+):
     add_failing_links(5, guidance_page, link)
     with_5 = count_queries(web_team_client, url)
     add_failing_links(50, guidance_page, link)
     assert count_queries(web_team_client, url) == with_5
 
 
-def test_the_dashboard_panel_costs_the_same_however_many_are_broken(web_team_client, guidance_page):
-    link = ProcedureLink.objects.get(title="Neglect")
+def test_the_dashboard_panel_costs_the_same_however_many_are_broken(
+    web_team_client, guidance_page, link
+):
     LinkCheck.objects.all().delete()
     without_panel = count_queries(web_team_client, "/admin/")
     add_failing_links(5, guidance_page, link)

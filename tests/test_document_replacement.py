@@ -15,8 +15,6 @@ from tests.factories import create_document, document_edit_data, replace_file
 
 pytestmark = pytest.mark.django_db
 
-LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
-
 
 @pytest.fixture
 def staff(client, django_user_model):
@@ -78,11 +76,11 @@ def test_an_old_address_redirects_when_the_format_changed(client, staff):
     assert response["Location"] == document.url
 
 
-def test_readers_see_the_change_history_on_the_entry(client, staff):
+def test_readers_see_the_change_history_on_the_entry(client, staff, library_page):
     document = create_document("Escalation guidance")
     replace_file(client, document, "v2.pdf", make_pdf("v2"), "Updated the contact numbers.")
     client.logout()
-    html = client.get(f"{LIBRARY}{document.pk}/").content.decode()
+    html = client.get(f"{library_page.url}{document.pk}/").content.decode()
     assert "Changes to this document" in html
     assert "Updated the contact numbers." in html
 

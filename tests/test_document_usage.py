@@ -5,16 +5,15 @@ import pytest
 from django.urls import reverse
 
 from documents.models import DocumentStatus
-from procedures.models import ProcedureLink
 from tests.editorial import logged_in
-from tests.factories import create_document
+from tests.factories import create_document, create_procedure_link
 
 pytestmark = pytest.mark.django_db
 
 
 def test_procedure_links_count_as_uses_of_a_document(admin_client, editor):
     document = create_document("Zebrafish neglect toolkit", approval="awaiting")
-    link = ProcedureLink.objects.get(title="Private fostering")
+    link = create_procedure_link("Zebrafish fostering arrangements")
     response = admin_client.post(
         reverse("wagtailsnippets_procedures_procedurelink:edit", args=[link.pk]),
         {
@@ -31,7 +30,7 @@ def test_procedure_links_count_as_uses_of_a_document(admin_client, editor):
     edit_page = admin_client.get(reverse("wagtaildocs:edit", args=[document.pk])).content.decode()
     assert "Used 1 time" in edit_page
     usage = admin_client.get(reverse("wagtaildocs:document_usage", args=[document.pk]))
-    assert "Private fostering" in usage.content.decode()
+    assert "Zebrafish fostering arrangements" in usage.content.decode()
 
     # Not yet approved, but in use: only an administrator may delete it.
     document.uploaded_by_user = editor
@@ -44,7 +43,9 @@ def test_procedure_links_count_as_uses_of_a_document(admin_client, editor):
     assert document.get_usage().count() == 0
 
 
-def test_the_library_page_counts_as_a_use_of_the_documents_it_lists(admin_client, approver):
+def test_the_library_page_counts_as_a_use_of_the_documents_it_lists(
+    admin_client, approver, library_page
+):
     document = create_document("Zebrafish neglect toolkit", approval="awaiting")
     assert document.get_usage().count() == 0
 
@@ -54,7 +55,7 @@ def test_the_library_page_counts_as_a_use_of_the_documents_it_lists(admin_client
     edit_page = admin_client.get(reverse("wagtaildocs:edit", args=[document.pk])).content.decode()
     assert "Used 1 time" in edit_page
     usage = admin_client.get(reverse("wagtaildocs:document_usage", args=[document.pk]))
-    assert "Local protocols and guidance" in usage.content.decode()
+    assert library_page.title in usage.content.decode()
 
     # Withdrawn, it leaves the library, and the library no longer uses it.
     document.status = DocumentStatus.WITHDRAWN

@@ -5,12 +5,13 @@ Approvers approve, publish and unpublish; Reviewers use the review tools. Nobody
 administrator (a superuser) manages users, groups, workflows or settings.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, Page
 
-from documents.models import ProtocolDocument
 from procedures.models import (
     ConsortiumPartnership,
     ProcedureChapter,
@@ -27,6 +28,13 @@ from tests.editorial import (
     logged_in,
     staff_member,
 )
+from tests.factories import (
+    create_consortium_partnership,
+    create_document,
+    create_procedure_link,
+    create_procedure_update,
+    create_promoted_result,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +48,21 @@ def snippet_url(model, action, instance=None):
 
 
 @pytest.fixture
-def targets(guidance_page, section, site):
-    document = ProtocolDocument.objects.filter(title__startswith="Resolving").get()
+def snippets(guidance_page):
+    """One of each snippet staff keep, by model."""
+    link = create_procedure_link("Referring a walrus")
+    return {
+        ProcedureLink: link,
+        ProcedureChapter: link.chapter,
+        ProcedureUpdate: create_procedure_update(datetime.date(2031, 1, 1), [link.chapter]),
+        ConsortiumPartnership: create_consortium_partnership("Walrus Bay"),
+        PromotedResult: create_promoted_result("walrus", page=guidance_page),
+    }
+
+
+@pytest.fixture
+def targets(guidance_page, section, site, snippets):
+    document = create_document("Walrus sighting protocol")
     urls = {
         "edit a page": edit_url(guidance_page),
         "add a page": reverse("wagtailadmin_pages:add", args=("pages", "guidancepage", section.pk)),
@@ -65,7 +86,7 @@ def targets(guidance_page, section, site):
     }
     for model in SNIPPETS:
         name = model._meta.verbose_name
-        instance = model.objects.first()
+        instance = snippets[model]
         urls[f"add a {name}"] = snippet_url(model, "add")
         urls[f"edit a {name}"] = snippet_url(model, "edit", instance)
         urls[f"delete a {name}"] = snippet_url(model, "delete", instance)

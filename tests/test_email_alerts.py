@@ -31,7 +31,13 @@ from documents.sample_files import make_pdf
 from documents.signals import protocol_version_published
 from procedures.models import ProcedureChapter, ProcedureLink, ProcedureUpdate
 from tests.editorial import edit_url, guidance_page_form, logged_in
-from tests.factories import create_document, publish_protocol, replace_file
+from tests.factories import (
+    create_document,
+    create_guidance_page,
+    publish_protocol,
+    replace_file,
+    set_partnership_settings,
+)
 from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -145,10 +151,14 @@ def test_a_forged_link_finds_nobody(client):
 
 
 def test_the_form_says_what_is_kept_and_links_the_privacy_notice(client):
+    notice = create_guidance_page(
+        "How the partnership uses your details", paragraphs=["<p>What we keep and why.</p>"]
+    )
+    set_partnership_settings(privacy_notice=notice)
     page = client.get("/alerts/").content.decode()
     assert "We keep only your email address, your choices and the dates" in page
-    assert 'href="/privacy-notice/"' in page
-    assert client.get("/privacy-notice/").status_code == 200
+    assert f'href="{notice.url}"' in page
+    assert client.get(notice.url).status_code == 200
 
 
 def test_asking_again_for_a_confirmed_address_changes_nothing_and_sends_its_link(client):

@@ -16,8 +16,6 @@ from tests.factories import create_document, publish_protocol, replace_file
 
 pytestmark = pytest.mark.django_db
 
-LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
-
 
 def protocol_form(page_or_document, sections, action, note="", alert=True, title=None):
     document = getattr(page_or_document, "document", page_or_document)
@@ -42,15 +40,16 @@ def protocol_form(page_or_document, sections, action, note="", alert=True, title
     return nested_form_data(data)
 
 
-def test_an_uploaded_document_becomes_an_html_protocol_and_keeps_its_address(admin_client, client):
+def test_an_uploaded_document_becomes_an_html_protocol_and_keeps_its_address(
+    admin_client, client, library_page
+):
     document = create_document("Linked professionals guidance", document_type="protocol")
     replace_file(admin_client, document, "v2.pdf", make_pdf("v2"), "New contacts.")
     document.refresh_from_db()
     document.last_reviewed_on = datetime.date(2025, 3, 1)
     document.save()
     address, review_due = document.url, document.review_due
-    library = Page.objects.get(url_path=f"/home{LIBRARY}")
-    add_url = reverse("wagtailadmin_pages:add", args=("pages", "protocolpage", library.pk))
+    add_url = reverse("wagtailadmin_pages:add", args=("pages", "protocolpage", library_page.pk))
 
     sections = [("Purpose", "<p>Linked professionals keep in touch.</p>")]
     refused = admin_client.post(add_url, protocol_form(document, sections, "action-publish"))
@@ -73,12 +72,13 @@ def test_an_uploaded_document_becomes_an_html_protocol_and_keeps_its_address(adm
         (2, "New contacts."),
         (3, "Now a web page."),
     ]
-    assert client.get(f"{LIBRARY}{document.pk}/")["Location"] == page.url
+    entry = f"{library_page.url}{document.pk}/"
+    assert client.get(entry)["Location"] == page.url
     # The file the document had until then opens as its version 2.
-    assert client.get(f"{LIBRARY}{document.pk}/versions/2/file/").status_code == 200
+    assert client.get(f"{entry}versions/2/file/").status_code == 200
 
 
-def test_an_editors_change_stays_private_until_approved(editor, approver, client):
+def test_an_editors_change_stays_private_until_approved(editor, approver, client, whats_new_page):
     document = create_document("Private draft protocol")
     page = publish_protocol(document, [("Purpose", "<p>Approved words.</p>")])
     document.refresh_from_db()
@@ -97,7 +97,7 @@ def test_an_editors_change_stays_private_until_approved(editor, approver, client
     assert "Unapproved words" not in client.get(page.url).content.decode()
     assert ProtocolVersion.objects.filter(document=document).count() == 1
     assert document.file_hash == pdf_before
-    assert "Reworded." not in client.get("/whats-new/").content.decode()
+    assert "Reworded." not in client.get(whats_new_page.url).content.decode()
     assert client.get(f"{page.url}versions/2/").status_code == 404
 
     page.refresh_from_db()
@@ -117,7 +117,11 @@ def test_an_editors_change_stays_private_until_approved(editor, approver, client
 
 
 def test_a_protocol_with_public_versions_is_unpublished_not_deleted(admin_client):
-    protocol = ProtocolPage.objects.filter(document__versions__revision__isnull=False).first()
+    document = create_document("Walrus disagreements protocol")
+    protocol = publish_protocol(document, [("Purpose", "<p>First words.</p>")])
+    protocol = publish_protocol(
+        document, [("Purpose", "<p>Second words.</p>")], page=protocol, change_note="Reworded."
+    )
     library = protocol.get_parent()
 
     for page in (protocol, library):

@@ -20,7 +20,12 @@ from linkhealth.link_checker import LinkChecker
 from linkhealth.models import LinkCheck, LinkUse
 from pages.models import GuidancePage, ProceduresPage
 from procedures.models import ConsortiumPartnership, ProcedureLink
-from sitewide.models import PartnershipSettings
+from tests.factories import (
+    create_consortium_partnership,
+    create_page,
+    create_procedure_link,
+    set_partnership_settings,
+)
 from tests.network_guard import NetworkAccessBlocked
 
 pytestmark = pytest.mark.django_db
@@ -248,7 +253,7 @@ def snippet_use(snippet, location):
 @pytest.fixture
 def site_links(server, monkeypatch, guidance_page):
     """The addresses check_links finds on the site, pointed at the local server."""
-    procedure_link = ProcedureLink.objects.get(title="Strategy discussions")
+    procedure_link = create_procedure_link("Planning a strategy meeting")
     uses = {
         server.url("/ok"): [snippet_use(procedure_link, "Address")],
         server.url("/moved"): [page_use(guidance_page)],
@@ -337,36 +342,70 @@ def test_progress_only_in_a_terminal_and_a_summary_always(server, site_links):
     assert in_cron[1:] == [f"  500  {server.url('/flaky')}", f"  404  {server.url('/missing')}"]
 
 
-def test_every_external_address_on_the_site_is_found():
+PROCEDURES = "https://procedures.example.org/"
+
+
+def procedures_page(parent=None):
+    """A procedures page whose introduction links to the shared procedures."""
+    intro = f'<p>Read <a href="{PROCEDURES}">the shared procedures</a>.</p>'
+    return create_page(ProceduresPage, "Shared procedures for home visits", parent, intro=intro)
+
+
+def test_every_external_address_on_the_site_is_found(section):
+    statute = "https://legislation.example.org/children-act/section/47"
+    video = "https://www.youtube.com/watch?v=Wa1ru5On1ce"
+    research = "https://research.example.org/home-visits"
+    advice = "https://advice.example.org/"
+    partnership_settings = set_partnership_settings(
+        quick_exit_url="https://weather.example.org/",
+        footer_links=[
+            ("link", {"page": None, "document": None, "url": PROCEDURES, "text": "Procedures"})
+        ],
+    )
+    procedures = procedures_page(section)
+    # A procedure link and a partnership at least, whatever else the site has.
+    create_procedure_link("Planning a home visit")
+    create_consortium_partnership("Riverside")
+    guidance = create_page(
+        GuidancePage,
+        "Visiting a family at home",
+        section,
+        body=[
+            {
+                "type": "statute",
+                "value": {"quotation": "Enquiries.", "source": "Children Act", "url": statute},
+            },
+            {"type": "video", "value": {"video": video, "title": "A home visit"}},
+            {
+                "type": "related_links",
+                "value": {
+                    "heading": "Related links",
+                    "links": [{"page": None, "document": None, "url": research, "text": ""}],
+                },
+            },
+            {"type": "paragraph", "value": f'<p><a href="{advice}">Advice line</a></p>'},
+        ],
+    )
     uses = external_urls()
-    partnership_settings = PartnershipSettings.objects.get()
 
     def where(url):
         return {(use.label, use.location) for use in uses[url]}
 
-    assert where("https://www.proceduresonline.com/swcpp/") == {
+    assert where(PROCEDURES) == {
         (partnership_settings.partnership_name, "Footer links: Link"),
-        ("Southwest Child Protection Procedures", "Intro"),
+        (procedures.title, "Intro"),
     }
-    assert where("https://www.bbc.co.uk/weather") == {
+    assert where("https://weather.example.org/") == {
         (partnership_settings.partnership_name, "Neutral website")
     }
-    for link in ProcedureLink.objects.all():
-        assert where(link.url) == {(link.title, "Address")}
-    for partnership in ConsortiumPartnership.objects.all():
-        assert where(partnership.website) == {(partnership.name, "Website")}
-    assert where("https://www.legislation.gov.uk/ukpga/1989/41/section/47") == {
-        ("Working Together to Safeguard Children", "Body: Statute")
-    }
-    assert where("https://www.youtube.com/watch?v=V0lE-XENewM") == {
-        ("Contextual Safeguarding", "Body: Video")
-    }
-    assert where("https://contextualsafeguarding.org.uk/about/what-is-contextual-safeguarding") == {
-        ("Contextual Safeguarding", "Body: Related links")
-    }
-    assert where("https://www.equalityadvisoryservice.com/") == {
-        ("Accessibility statement", "Body: Paragraph")
-    }
+    for procedure_link in ProcedureLink.objects.all():
+        assert where(procedure_link.url) == {(procedure_link.title, "Address")}
+    for consortium_partnership in ConsortiumPartnership.objects.all():
+        assert where(consortium_partnership.website) == {(consortium_partnership.name, "Website")}
+    assert where(statute) == {(guidance.title, "Body: Statute")}
+    assert where(video) == {(guidance.title, "Body: Video")}
+    assert where(research) == {(guidance.title, "Body: Related links")}
+    assert where(advice) == {(guidance.title, "Body: Paragraph")}
     assert all(url.startswith(("http://", "https://")) for url in uses)
 
 
@@ -398,9 +437,8 @@ def test_addresses_are_found_without_their_fragment_and_in_drafts_not_at_all(sec
 
 
 def test_the_procedures_page_counts_as_a_page_not_its_own_type():
-    procedures_page = ProceduresPage.objects.get()
-    uses = external_urls()["https://www.proceduresonline.com/swcpp/"]
-    assert page_use(procedures_page, "Intro") in uses
+    page = procedures_page()
+    assert page_use(page, "Intro") in external_urls()[PROCEDURES]
 
 
 def test_the_network_guard_stops_and_records_anything_beyond_loopback(no_network_access):

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from sitewide.opening_hours import OpeningHours, OpeningPeriod, format_time
+from tests.factories import create_contact_page, opening_period, set_partnership_settings
 
 WEEKDAYS_8_TO_6 = OpeningHours(
     [OpeningPeriod((0, 1, 2, 3, 4), datetime.time(8), datetime.time(18))]
@@ -82,24 +83,34 @@ def test_descriptions_read_naturally():
     )
 
 
-@pytest.mark.django_db
-def test_contact_panel_puts_out_of_hours_first_when_closed(client):
+@pytest.fixture
+def river_team(db):
+    """The partnership's contact: the River Team, open weekdays 8am to 6pm except bank
+    holidays, and the Night Duty Team out of hours."""
+    return set_partnership_settings(
+        contact_team_name="River Team",
+        opening_periods=[opening_period(range(5), "08:00", "18:00")],
+        closed_on_bank_holidays=True,
+        out_of_hours_name="Night Duty Team",
+    )
+
+
+def test_contact_panel_puts_out_of_hours_first_when_closed(client, river_team):
+    page = create_contact_page()
     with mock.patch("django.utils.timezone.now", return_value=at(2026, 11, 28, 22)):
-        html = client.get("/concerned-about-a-child/").content.decode()
-    assert "Care Connect: Closed now. Opens again at 8am on Monday 30 November." in html
-    assert html.index("Out of hours: Emergency Duty Team") < html.index("<h3>Care Connect</h3>")
+        html = client.get(page.url).content.decode()
+    assert "River Team: Closed now. Opens again at 8am on Monday 30 November." in html
+    assert html.index("Out of hours: Night Duty Team") < html.index("<h3>River Team</h3>")
 
 
-@pytest.mark.django_db
-def test_contact_panel_puts_daytime_team_first_when_open(client):
+def test_contact_panel_puts_daytime_team_first_when_open(client, river_team):
     with mock.patch("django.utils.timezone.now", return_value=at(2026, 11, 23, 10)):
         html = client.get("/").content.decode()
-    assert "Care Connect: Open now, until 6pm." in html
-    assert html.index("<h3>Care Connect</h3>") < html.index("Out of hours: Emergency Duty Team")
+    assert "River Team: Open now, until 6pm." in html
+    assert html.index("<h3>River Team</h3>") < html.index("Out of hours: Night Duty Team")
 
 
-@pytest.mark.django_db
-def test_contact_panel_is_closed_on_a_bank_holiday(client):
+def test_contact_panel_is_closed_on_a_bank_holiday(client, river_team):
     with mock.patch("django.utils.timezone.now", return_value=at(2026, 12, 25, 10)):
         html = client.get("/").content.decode()
-    assert "Care Connect: Closed now. Opens again at 8am on Tuesday 29 December." in html
+    assert "River Team: Closed now. Opens again at 8am on Tuesday 29 December." in html

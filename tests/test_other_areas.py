@@ -17,20 +17,71 @@ from linkhealth.external_urls import external_urls
 from pages.models import OtherAreasPage
 from procedures.models import ConsortiumPartnership
 from sitewide.page_cache import page_cache
+from tests.factories import (
+    create_consortium_partnership,
+    create_contact_page,
+    opening_period,
+    set_partnership_settings,
+)
 from tests.query_counts import QUERY_BUDGET, count_queries
-from tests.test_procedures_page import PARTNERSHIPS
 from tests.test_snippet_approval import approve, submit
 
 pytestmark = pytest.mark.django_db
 
-OTHER_AREAS = "/child-lives-in-another-area/"
+REFERRAL_ROUTE = "Phone the front door, then send the referral form within two days."
+
+
+def front_door(name, number, periods=(), **fields):
+    """A partnership of the consortium with a front door of its own: its phone numbers end
+    in `number`."""
+    return create_consortium_partnership(
+        name,
+        front_door_name=f"{name} Front Door",
+        front_door_phone=f"01632 960 3{number:02d}",
+        out_of_hours_phone=f"01632 960 4{number:02d}",
+        front_door_hours=f"As {name} words its hours",
+        front_door_opening_periods=list(periods),
+        front_door_website=f"https://{name.lower()}.example.org/front-door",
+        referral_route=REFERRAL_ROUTE,
+        **fields,
+    )
+
+
+@pytest.fixture(autouse=True)
+def consortium(db):
+    """This partnership and five others, in an editors' order that is not the alphabet's:
+    the consortium's partnerships are these alone. Returns the others' names in order."""
+    ConsortiumPartnership.objects.all().delete()
+    front_door(
+        "Riverside", 0, [opening_period(range(5), "08:00", "18:00")], is_this_partnership=True
+    )
+    hillshire_hours = [
+        opening_period(range(4), "08:30", "17:00"),
+        opening_period([4], "08:30", "16:30"),
+    ]
+    others = [
+        ("Hillshire", hillshire_hours),
+        ("Marshland", [opening_period(range(5), "09:00", "17:00")]),
+        ("Moorland", []),
+        ("Bayside", []),
+        ("Fenland", []),
+    ]
+    for position, (name, periods) in enumerate(others, start=1):
+        front_door(name, position, periods, sort_order=position)
+    return [name for name, _ in others]
+
+
+@pytest.fixture
+def other_areas(db):
+    """The address of the site's "Child lives in another area?" page."""
+    return OtherAreasPage.objects.get().url
 
 
 def at(*moment):
     return timezone.make_aware(datetime.datetime(*moment))
 
 
-def page_text(client, url=OTHER_AREAS):
+def page_text(client, url):
     response = client.get(url)
     assert response.status_code == 200
     return html.unescape(response.content.decode())
@@ -42,10 +93,9 @@ def front_doors_on(text):
     return dict(entries)
 
 
-def test_the_page_lists_the_twelve_front_doors_this_partnership_first(client):
-    front_doors = front_doors_on(page_text(client))
-    others = [name for name in PARTNERSHIPS if name != "North Somerset"]
-    assert list(front_doors) == ["North Somerset (this partnership)", *others]
+def test_the_page_lists_every_front_door_this_partnership_first(client, consortium, other_areas):
+    front_doors = front_doors_on(page_text(client, other_areas))
+    assert list(front_doors) == ["Riverside (this partnership)", *consortium]
     for partnership in ConsortiumPartnership.objects.all():
         heading = partnership.name + (
             " (this partnership)" if partnership.is_this_partnership else ""
@@ -56,70 +106,74 @@ def test_the_page_lists_the_twelve_front_doors_this_partnership_first(client):
         assert partnership.out_of_hours_phone in entry
         assert partnership.front_door_hours in entry
         assert f'href="{partnership.front_door_website}"' in entry
-        assert "Placeholder details for the demo site" in entry
-    assert "If a child is in immediate danger, call 999." in page_text(client)
+        assert REFERRAL_ROUTE in entry
+    assert "If a child is in immediate danger, call 999." in page_text(client, other_areas)
 
 
-def test_open_now_is_shown_where_the_hours_are_known(client):
-    # Monday 23 November 2026, 5:30pm: North Somerset is open until 6pm, Devon has closed;
-    # Cornwall gives its hours only in words.
+def test_open_now_is_shown_where_the_hours_are_known(client, other_areas):
+    # Monday 23 November 2026, 5:30pm: Riverside is open until 6pm, Hillshire has closed;
+    # Moorland gives its hours only in words.
     with mock.patch("django.utils.timezone.now", return_value=at(2026, 11, 23, 17, 30)):
-        front_doors = front_doors_on(page_text(client))
-    assert "Care Connect: Open now, until 6pm." in front_doors["North Somerset (this partnership)"]
-    assert "Closed now. Opens again at 8:30am on Tuesday 24 November." in front_doors["Devon"]
-    assert "Closed now. Opens again at 9am on Tuesday 24 November." in front_doors["Plymouth"]
-    assert "now" not in front_doors["Cornwall"].lower()
+        front_doors = front_doors_on(page_text(client, other_areas))
+    assert (
+        "Riverside Front Door: Open now, until 6pm." in front_doors["Riverside (this partnership)"]
+    )
+    assert "Closed now. Opens again at 8:30am on Tuesday 24 November." in front_doors["Hillshire"]
+    assert "Closed now. Opens again at 9am on Tuesday 24 November." in front_doors["Marshland"]
+    assert "now" not in front_doors["Moorland"].lower()
 
 
-def test_on_a_bank_holiday_the_front_doors_are_closed(client):
+def test_on_a_bank_holiday_the_front_doors_are_closed(client, other_areas):
     with mock.patch("django.utils.timezone.now", return_value=at(2026, 12, 25, 10)):
-        front_doors = front_doors_on(page_text(client))
-    assert "Closed now. Opens again at 8:30am on Tuesday 29 December." in front_doors["Devon"]
+        front_doors = front_doors_on(page_text(client, other_areas))
+    assert "Closed now. Opens again at 8:30am on Tuesday 29 December." in front_doors["Hillshire"]
 
 
 @override_settings(PAGE_CACHE_SECONDS=3600)
-def test_the_cached_page_expires_when_a_front_door_opens_or_closes(client):
-    # 4:45pm: Devon closes at 5pm, before North Somerset (6pm) changes.
+def test_the_cached_page_expires_when_a_front_door_opens_or_closes(client, other_areas):
+    # 4:45pm: Hillshire closes at 5pm, before Riverside (6pm) and the contact panel's team
+    # (6pm) change.
+    set_partnership_settings(opening_periods=[opening_period(range(5), "08:00", "18:00")])
     with (
         mock.patch("django.utils.timezone.now", return_value=at(2026, 11, 23, 16, 45)),
         mock.patch.object(type(page_cache()), "set", autospec=True) as cache_set,
     ):
-        client.get(OTHER_AREAS)
+        client.get(other_areas)
     assert cache_set.call_args.args[3] == 15 * 60
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/",
-        "/concerned-about-a-child/",
-        "/search/?q=zzyzx",
-        "/no-such-page/",
-    ],
-)
-def test_every_contact_panel_links_to_the_page(client, url):
-    response = client.get(url)
+@pytest.fixture(params=["/", "a page with a contact block", "/search/?q=zzyzx", "/no-such-page/"])
+def with_contact_panel(request, db):
+    """An address whose page has a contact panel."""
+    if request.param.startswith("/"):
+        return request.param
+    return create_contact_page().url
+
+
+def test_every_contact_panel_links_to_the_page(client, with_contact_panel, other_areas):
+    response = client.get(with_contact_panel)
     text = html.unescape(response.content.decode())
     assert 'class="concern-panel"' in text
     panel = text[text.index('class="concern-panel"') :]
     panel = panel[: panel.index("</section>")]
     assert (
-        f'<a href="{OTHER_AREAS}">Child lives in another area? Contact the front door of the area '
+        f'<a href="{other_areas}">Child lives in another area? Contact the front door of the area '
         "where the child lives</a>"
     ) in panel
 
 
-def test_the_contact_panel_leaves_the_link_out_when_the_page_is_unpublished(client):
+def test_the_contact_panel_leaves_the_link_out_when_the_page_is_unpublished(client, other_areas):
+    assert other_areas in client.get("/").content.decode()
     OtherAreasPage.objects.get().unpublish()
-    assert OTHER_AREAS not in client.get("/").content.decode()
+    assert other_areas not in client.get("/").content.decode()
 
 
-def test_the_page_is_in_the_sitemap(client):
-    assert f"{OTHER_AREAS}</loc>" in client.get("/sitemap.xml").content.decode()
+def test_the_page_is_in_the_sitemap(client, other_areas):
+    assert f"{other_areas}</loc>" in client.get("/sitemap.xml").content.decode()
 
 
-def test_the_page_stays_within_the_query_budget_however_many_partnerships(client):
-    before = count_queries(client, OTHER_AREAS)
+def test_the_page_stays_within_the_query_budget_however_many_partnerships(client, other_areas):
+    before = count_queries(client, other_areas)
     assert before <= QUERY_BUDGET
     for number in range(12):
         ConsortiumPartnership.objects.create(
@@ -133,14 +187,16 @@ def test_the_page_stays_within_the_query_budget_however_many_partnerships(client
                 }
             ],
         )
-    assert count_queries(client, OTHER_AREAS) == before
-    assert "Partnership 11" in page_text(client)
+    assert count_queries(client, other_areas) == before
+    assert "Partnership 11" in page_text(client, other_areas)
 
 
-def test_an_editors_change_to_a_front_door_waits_for_approval(client, editor, approver):
-    bristol = ConsortiumPartnership.objects.get(name="Bristol")
+def test_an_editors_change_to_a_front_door_waits_for_approval(
+    client, editor, approver, other_areas
+):
+    bayside = ConsortiumPartnership.objects.get(name="Bayside")
     form = {
-        field: getattr(bristol, field)
+        field: getattr(bayside, field)
         for field in (
             "name",
             "website",
@@ -158,16 +214,17 @@ def test_an_editors_change_to_a_front_door_waits_for_approval(client, editor, ap
             "front_door_opening_periods": streamfield([]),
         }
     )
-    submit(editor, bristol, nested_form_data(form))
-    assert "01632 960 999" not in page_text(client)
+    submit(editor, bayside, nested_form_data(form))
+    assert "01632 960 999" not in page_text(client, other_areas)
 
-    approve(approver, bristol)
-    assert "01632 960 999" in front_doors_on(page_text(client))["Bristol"]
+    approve(approver, bayside)
+    assert "01632 960 999" in front_doors_on(page_text(client, other_areas))["Bayside"]
 
 
-def test_an_unpublished_partnership_is_left_out(client, approver):
-    ConsortiumPartnership.objects.get(name="Swindon").unpublish(user=approver)
-    assert "Swindon" not in front_doors_on(page_text(client))
+def test_an_unpublished_partnership_is_left_out(client, approver, other_areas):
+    assert "Fenland" in front_doors_on(page_text(client, other_areas))
+    ConsortiumPartnership.objects.get(name="Fenland").unpublish(user=approver)
+    assert "Fenland" not in front_doors_on(page_text(client, other_areas))
 
 
 def test_the_link_checker_collects_the_front_doors_web_pages():

@@ -16,7 +16,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from documents.models import ProtocolDocument
+from documents.models import DocumentType
 from pages.models import GuidancePage
 from partnership_site.cache import ResilientRedisCache
 from search.models import PromotedResult
@@ -31,12 +31,15 @@ from sitewide.page_cache import (
     remember,
 )
 from tests.editorial import sign_in
+from tests.factories import (
+    create_document,
+    create_guidance_page,
+    opening_period,
+    set_partnership_settings,
+)
 from tests.production_server import RedisServer
 
 pytestmark = pytest.mark.django_db
-
-GUIDANCE = "/people-working-with-children/working-together-to-safeguard-children/"
-LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
 
 
 @pytest.fixture(autouse=True)
@@ -47,40 +50,54 @@ def cache_on():
     cache.clear()
 
 
-def test_a_second_anonymous_request_does_no_sql(client, django_assert_num_queries):
-    first = client.get(GUIDANCE)
+@pytest.fixture
+def guidance(guidance_page):
+    """The address of a published guidance page."""
+    return guidance_page.url
+
+
+@pytest.fixture
+def library(library_page):
+    """The library's address, listing a toolkit and a document of another type."""
+    create_document("Harbour Neglect Toolkit", document_type=DocumentType.TOOLKIT)
+    create_document("Harbour Escalation Protocol", document_type=DocumentType.PROTOCOL)
+    return library_page.url
+
+
+def test_a_second_anonymous_request_does_no_sql(client, guidance, django_assert_num_queries):
+    first = client.get(guidance)
     assert first["X-Page-Cache"] == "miss"
     with django_assert_num_queries(0):
-        second = client.get(GUIDANCE)
+        second = client.get(guidance)
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
 
 
 def test_publishing_shows_the_change_on_the_next_request(client, guidance_page):
-    client.get(GUIDANCE)
-    guidance_page.title = "Working Together (2023 edition)"
+    client.get(guidance_page.url)
+    guidance_page.title = "Sharing information (2026 edition)"
     guidance_page.save_revision().publish()
-    response = client.get(GUIDANCE)
+    response = client.get(guidance_page.url)
     assert response["X-Page-Cache"] == "miss"
-    assert "Working Together (2023 edition)" in response.content.decode()
+    assert "Sharing information (2026 edition)" in response.content.decode()
 
 
-def test_unpublishing_and_moving_invalidate(client, guidance_page, home):
-    client.get("/people-working-with-children/")
+def test_unpublishing_and_moving_invalidate(client, section, guidance_page, home):
+    moving = create_guidance_page("Youth club guidance", parent=section)
+    assert guidance_page.title in client.get(section.url).content.decode()
     guidance_page.unpublish()
-    assert "Working Together" not in client.get("/people-working-with-children/").content.decode()
+    assert guidance_page.title not in client.get(section.url).content.decode()
     client.get("/")
-    page = GuidancePage.objects.get(slug="contextual-safeguarding")
-    page.move(home, pos="last-child")
+    moving.move(home, pos="last-child")
     assert client.get("/")["X-Page-Cache"] == "miss"
 
 
-def test_saving_a_document_or_the_settings_invalidates(client):
-    client.get(LIBRARY)
-    document = ProtocolDocument.objects.get(title="Neglect Toolkit")
-    document.title = "Neglect Toolkit (2026)"
+def test_saving_a_document_or_the_settings_invalidates(client, library):
+    document = create_document("Lighthouse Toolkit")
+    client.get(library)
+    document.title = "Lighthouse Toolkit (2026)"
     document.save()
-    assert "Neglect Toolkit (2026)" in client.get(LIBRARY).content.decode()
+    assert "Lighthouse Toolkit (2026)" in client.get(library).content.decode()
 
     client.get("/")
     partnership = PartnershipSettings.objects.get()
@@ -89,14 +106,12 @@ def test_saving_a_document_or_the_settings_invalidates(client):
     assert "01632 960 999" in client.get("/").content.decode()
 
 
-def test_logged_in_staff_always_get_fresh_pages(client, django_user_model):
+def test_logged_in_staff_always_get_fresh_pages(client, guidance_page, django_user_model):
     sign_in(client, django_user_model.objects.create_user("editor"))
-    client.get(GUIDANCE)
+    client.get(guidance_page.url)
     # A change that sends no signal: only a fresh render can show it.
-    GuidancePage.objects.filter(slug="working-together-to-safeguard-children").update(
-        title="Changed behind the cache"
-    )
-    response = client.get(GUIDANCE)
+    GuidancePage.objects.filter(pk=guidance_page.pk).update(title="Changed behind the cache")
+    response = client.get(guidance_page.url)
     assert "X-Page-Cache" not in response
     assert "Changed behind the cache" in response.content.decode()
 
@@ -104,11 +119,17 @@ def test_logged_in_staff_always_get_fresh_pages(client, django_user_model):
 def test_errors_admin_and_downloads_are_not_cached(client):
     assert "X-Page-Cache" not in client.get("/no-such-page/")
     assert "X-Page-Cache" not in client.get("/admin/login/")
-    document = ProtocolDocument.objects.get(title="Neglect Toolkit")
+    document = create_document("Lighthouse Toolkit")
     assert "X-Page-Cache" not in client.get(document.url)
 
 
-def test_nothing_is_cached_past_the_next_opening_or_closing_time(client):
+@pytest.fixture
+def open_until_six(db):
+    """The contact panel's team answers on weekdays until 6pm."""
+    set_partnership_settings(opening_periods=[opening_period(range(5), "08:00", "18:00")])
+
+
+def test_nothing_is_cached_past_the_next_opening_or_closing_time(client, open_until_six):
     five_to_six = timezone.make_aware(datetime.datetime(2026, 11, 23, 17, 55))
     with (
         mock.patch("django.utils.timezone.now", return_value=five_to_six),
@@ -119,17 +140,18 @@ def test_nothing_is_cached_past_the_next_opening_or_closing_time(client):
     assert timeout == 5 * 60
 
 
-def test_query_strings_are_cached_separately(client):
-    all_documents = client.get(LIBRARY).content.decode()
-    toolkits = client.get(LIBRARY, {"document_type": "toolkit"}).content.decode()
-    assert toolkits != all_documents
-    assert client.get(LIBRARY, {"document_type": "toolkit"})["X-Page-Cache"] == "hit"
+def test_query_strings_are_cached_separately(client, library):
+    all_documents = client.get(library).content.decode()
+    toolkits = client.get(library, {"document_type": "toolkit"}).content.decode()
+    assert "Harbour Escalation Protocol" in all_documents
+    assert "Harbour Escalation Protocol" not in toolkits
+    assert client.get(library, {"document_type": "toolkit"})["X-Page-Cache"] == "hit"
 
 
 @override_settings(PAGE_CACHE_SECONDS=0)
-def test_the_cache_can_be_switched_off(client):
-    client.get(GUIDANCE)
-    assert "X-Page-Cache" not in client.get(GUIDANCE)
+def test_the_cache_can_be_switched_off(client, guidance):
+    client.get(guidance)
+    assert "X-Page-Cache" not in client.get(guidance)
 
 
 @override_settings(PAGE_CACHE_SECONDS=0)
@@ -308,22 +330,24 @@ def file_cache(tmp_path):
         yield folder
 
 
-def test_query_parameters_a_page_does_not_read_make_no_new_renders_or_entries(client, file_cache):
-    assert client.get(GUIDANCE, {"x": 0})["X-Page-Cache"] == "miss"
+def test_query_parameters_a_page_does_not_read_make_no_new_renders_or_entries(
+    client, guidance, file_cache
+):
+    assert client.get(guidance, {"x": 0})["X-Page-Cache"] == "miss"
     entries = sorted(file_cache.iterdir())
-    answers = [client.get(GUIDANCE, {"x": n})["X-Page-Cache"] for n in range(1, 300)]
+    answers = [client.get(guidance, {"x": n})["X-Page-Cache"] for n in range(1, 300)]
     assert answers == ["hit"] * 299
-    assert client.get(GUIDANCE)["X-Page-Cache"] == "hit"
+    assert client.get(guidance)["X-Page-Cache"] == "hit"
     assert sorted(file_cache.iterdir()) == entries
 
 
-def test_a_page_is_cached_on_the_parameters_it_reads_and_no_others(client, file_cache):
-    toolkits = client.get(LIBRARY, {"document_type": "toolkit", "x": 1})
+def test_a_page_is_cached_on_the_parameters_it_reads_and_no_others(client, library, file_cache):
+    toolkits = client.get(library, {"document_type": "toolkit", "x": 1})
     assert toolkits["X-Page-Cache"] == "miss"
-    again = client.get(LIBRARY, {"x": 2, "document_type": "toolkit"})
+    again = client.get(library, {"x": 2, "document_type": "toolkit"})
     assert again["X-Page-Cache"] == "hit"
     assert again.content == toolkits.content
-    assert client.get(LIBRARY, {"document_type": "policy"})["X-Page-Cache"] == "miss"
+    assert client.get(library, {"document_type": "policy"})["X-Page-Cache"] == "miss"
 
     assert client.get("/search/", {"q": "neglect", "utm_source": "email"})["X-Page-Cache"] == "miss"
     assert client.get("/search/", {"q": "neglect"})["X-Page-Cache"] == "hit"
@@ -345,35 +369,35 @@ def test_a_hit_on_a_query_seen_before_parses_it_no_more(client):
         assert client.get("/search/", {"q": "neglect"})["X-Page-Cache"] == "hit"
 
 
-def test_public_pages_say_how_long_a_shared_cache_may_keep_them(client):
+def test_public_pages_say_how_long_a_shared_cache_may_keep_them(client, guidance, open_until_six):
     five_to_six = timezone.make_aware(datetime.datetime(2026, 11, 23, 17, 55))
     with mock.patch("django.utils.timezone.now", return_value=five_to_six):
-        response = client.get(GUIDANCE)
+        response = client.get(guidance)
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
     assert directives == {"public", "max-age=0", "s-maxage=300"}
 
 
-def test_staff_pages_are_private_and_never_compressed(client, django_user_model):
+def test_staff_pages_are_private_and_never_compressed(client, guidance, django_user_model):
     client.force_login(django_user_model.objects.create_user("editor"))
-    response = client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get(guidance, HTTP_ACCEPT_ENCODING="gzip")
     assert "private" in response["Cache-Control"]
     assert "no-store" in response["Cache-Control"]
     assert not response.has_header("Content-Encoding")
 
 
-def test_the_page_cache_keeps_a_page_as_long_as_its_own_header_says(client):
+def test_the_page_cache_keeps_a_page_as_long_as_its_own_header_says(client, guidance):
     with (
         mock.patch("sitewide.http_caching.seconds_until_contact_status_changes", return_value=7),
         mock.patch.object(type(page_cache()), "set", autospec=True) as cache_set,
     ):
-        client.get(GUIDANCE)
+        client.get(guidance)
     assert cache_set.call_args.args[3] == 7
 
 
-def test_html_is_compressed_once_when_stored_for_clients_that_accept_it(client):
+def test_html_is_compressed_once_when_stored_for_clients_that_accept_it(client, guidance):
     with mock.patch("gzip.compress", wraps=gzip.compress) as compress:
-        plain = client.get(GUIDANCE)
-        hits = [client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="gzip, br") for _ in range(3)]
+        plain = client.get(guidance)
+        hits = [client.get(guidance, HTTP_ACCEPT_ENCODING="gzip, br") for _ in range(3)]
     assert compress.call_count == 1
     assert not plain.has_header("Content-Encoding")
     for hit in hits:
@@ -382,10 +406,10 @@ def test_html_is_compressed_once_when_stored_for_clients_that_accept_it(client):
         assert "Accept-Encoding" in hit["Vary"]
         assert gzip.decompress(hit.content) == plain.content
         assert int(hit["Content-Length"]) == len(hit.content)
-    assert client.get(GUIDANCE, HTTP_ACCEPT_ENCODING="identity").content == plain.content
+    assert client.get(guidance, HTTP_ACCEPT_ENCODING="identity").content == plain.content
 
 
-def test_a_hit_reads_one_entry_holding_only_the_bytes_it_sends(client, file_cache):
+def test_a_hit_reads_one_entry_holding_only_the_bytes_it_sends(client, library, file_cache):
     """The file cache inflates whatever it reads: a hit that read the plain page along
     with the gzipped one, or the page's parameters again, cost a quarter more than a
     minimal view served from the cache."""
@@ -399,10 +423,10 @@ def test_a_hit_reads_one_entry_holding_only_the_bytes_it_sends(client, file_cach
         return value
 
     for _ in range(2):
-        client.get(LIBRARY, {"document_type": "toolkit"}, HTTP_ACCEPT_ENCODING="gzip")
+        client.get(library, {"document_type": "toolkit"}, HTTP_ACCEPT_ENCODING="gzip")
     with mock.patch.object(backend, "get", recording_get):
-        hit = client.get(LIBRARY, {"document_type": "toolkit"}, HTTP_ACCEPT_ENCODING="gzip")
-        plain = client.get(LIBRARY, {"document_type": "toolkit"})
+        hit = client.get(library, {"document_type": "toolkit"}, HTTP_ACCEPT_ENCODING="gzip")
+        plain = client.get(library, {"document_type": "toolkit"})
     assert (hit["X-Page-Cache"], plain["X-Page-Cache"]) == ("hit", "hit")
     pages = [value for value in reads if isinstance(value, tuple)]
     assert len(reads) == 4  # the version and the page, for each

@@ -11,10 +11,9 @@ from dateutil.relativedelta import relativedelta
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page, PageLogEntry
+from wagtail.models import PageLogEntry
 
 from pages.models import (
-    ContentPage,
     GuidancePage,
     HomePage,
     LocalGuidancePage,
@@ -33,6 +32,7 @@ from tests.editorial import (
     logged_in,
     staff_member,
 )
+from tests.factories import create_document, create_guidance_page, create_page, create_section
 from tests.query_counts import count_queries
 from tests.test_partnership_approval import act
 from tests.test_review_report import REPORT_URL
@@ -80,7 +80,9 @@ def mark_reviewed_url(page):
     "model", [SectionPage, GuidancePage, LocalGuidancePage, ProceduresPage, WhatsNewPage]
 )
 def test_every_kind_of_content_page_shows_its_review_dates(client, model):
-    page = model.objects.live().first()
+    page = create_page(
+        model, f"A {model._meta.verbose_name} to review", last_reviewed_on=TODAY - 40 * DAY
+    )
     assert page.last_reviewed_on and page.review_due
     assert review_line(page) in public_text(client, page)
 
@@ -113,7 +115,9 @@ def test_editors_set_the_dates_and_owner_with_the_page_and_approvers_publish_the
 ):
     editor = staff_member("editor", EDITORS)
     approver = staff_member("approver", APPROVERS)
-    data = guidance_page_form(guidance_page, "Checked against Working Together.", "action-submit")
+    data = guidance_page_form(
+        guidance_page, "Checked against the latest statutory guidance.", "action-submit"
+    )
     data.update(
         last_reviewed_on=(TODAY - DAY).isoformat(),
         review_interval_months="6",
@@ -140,23 +144,29 @@ def test_editors_set_the_dates_and_owner_with_the_page_and_approvers_publish_the
 
 
 def test_pages_are_listed_with_documents_and_filtered_by_kind_and_type(reviewer):
+    team = "Home visits team"
+    section = create_section("Home visits", owner_team=team)
+    guidance = create_guidance_page("Before a home visit", parent=section, owner_team=team)
+    library = create_page(LocalGuidancePage, "Home visit forms", section, owner_team=team)
+    create_guidance_page("After a home visit", parent=section, live=False, owner_team=team)
+    documents = [create_document(title, owner_team=team) for title in ("Visit log", "Checklist")]
+
     client = logged_in(reviewer)
-    live_content_pages = {
-        page.title for page in Page.objects.live().specific() if isinstance(page, ContentPage)
-    }
-    pages_only = {row[0] for row in report_rows(client.get(REPORT_URL, {"kind": "page"}))}
-    assert pages_only == live_content_pages
-    documents_only = {row[0] for row in report_rows(client.get(REPORT_URL, {"kind": "document"}))}
-    assert not documents_only & live_content_pages
-    everything = {row[0] for row in report_rows(client.get(REPORT_URL))}
-    assert everything == pages_only | documents_only
 
-    guidance = {row[0] for row in report_rows(client.get(REPORT_URL, {"type": "guidancepage"}))}
-    assert guidance == set(GuidancePage.objects.live().values_list("title", flat=True))
+    def listed(**filters):
+        return {row[0] for row in report_rows(client.get(REPORT_URL, {"owner": team, **filters}))}
+
+    live_pages = {section.title, guidance.title, library.title}
+    assert listed(kind="page") == live_pages
+    assert listed(kind="document") == {document.title for document in documents}
+    assert listed() == listed(kind="page") | listed(kind="document")
+    assert listed(type="guidancepage") == {guidance.title}
 
 
-def test_a_page_row_gives_its_review_facts(reviewer):
-    page = GuidancePage.objects.get(slug="working-together-to-safeguard-children")
+def test_a_page_row_gives_its_review_facts(reviewer, guidance_page):
+    guidance_page.last_reviewed_on = TODAY - 3650 * DAY
+    guidance_page.save()
+    page = GuidancePage.objects.get(pk=guidance_page.pk)
     rows = report_rows(
         logged_in(reviewer).get(REPORT_URL, {"kind": "page", "review_status": "overdue"})
     )

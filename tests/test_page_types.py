@@ -8,6 +8,7 @@ from pages.models import (
     CaseReviewPage,
     ContinuumOfSupportPage,
     CoursePage,
+    FeaturedSection,
     GuidancePage,
     HomePage,
     LocalGuidancePage,
@@ -19,29 +20,58 @@ from pages.models import (
     TrainingPage,
     WhatsNewPage,
 )
+from tests.factories import (
+    create_contact_page,
+    create_guidance_page,
+    create_page,
+    create_section,
+    opening_period,
+    publish,
+    set_partnership_settings,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_page_shows_intro_contact_panel_and_featured_sections(client):
+def test_home_page_shows_intro_contact_panel_and_featured_sections(client, home):
+    set_partnership_settings(
+        partnership_name="Riverside Safeguarding Children Partnership",
+        contact_phone="01632 960 555",
+        opening_periods=[opening_period(range(4), "09:00", "17:00")],
+        closed_on_bank_holidays=True,
+    )
+    featured = [create_section("Early help"), create_section("Fostering and adoption")]
+    home.intro = "<p>Riverside keeps its children safe together.</p>"
+    home.featured_sections = [FeaturedSection(page=page) for page in featured]
+    publish(home)
+
     response = client.get("/")
     assert response.status_code == 200
     assert response.templates[0].name == "pages/home_page.html"
     html = response.content.decode()
-    assert "<h1>North Somerset Safeguarding Children Partnership</h1>" in html
+    assert "<h1>Riverside Safeguarding Children Partnership</h1>" in html
+    assert "Riverside keeps its children safe together." in html
     assert "Concerned about a child?" in html
-    assert 'href="tel:01632960001"' in html
-    assert "Monday to Friday, 8am to 6pm, except bank holidays" in html
-    for featured in ("People working with children", "Local protocols and guidance"):
-        assert featured in html
+    assert 'href="tel:01632960555"' in html
+    assert "Monday to Thursday, 9am to 5pm, except bank holidays" in html
+    for page in featured:
+        assert f'<h3 class="card__title"><a href="{page.url}">{page.title}</a></h3>' in html
 
 
 def test_section_page_lists_its_published_children_with_summaries(client, section):
-    response = client.get("/people-working-with-children/")
+    create_guidance_page(
+        "Children missing from school",
+        parent=section,
+        search_description="What to do when a child's school place ends.",
+    )
+    create_guidance_page("Private fostering", parent=section)
+    response = client.get(section.url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "people who work with children and young people in any role" in html
-    for child in section.get_children().live():
+    assert "Guidance for practitioners." in html
+    children = section.get_children().live()
+    assert len(children) == 2
+    for child in children:
         assert child.title in html
         assert child.search_description.replace("'", "&#x27;") in html
 
@@ -53,40 +83,89 @@ def test_section_listing_leaves_out_drafts(client, section):
         )
     )
     assert not draft.live
-    assert (
-        "Unpublished draft guidance"
-        not in client.get("/people-working-with-children/").content.decode()
-    )
+    assert "Unpublished draft guidance" not in client.get(section.url).content.decode()
     assert client.get(draft.url).status_code == 404
 
 
-def test_guidance_page_renders_every_kind_of_block(client):
-    response = client.get("/people-working-with-children/working-together-to-safeguard-children/")
+def test_guidance_page_renders_every_kind_of_block(client, section):
+    linked = create_guidance_page("Sharing records safely", parent=section)
+    page = create_page(
+        GuidancePage,
+        "Duties of the harbour authority",
+        section,
+        body=[
+            {"type": "heading", "value": {"text": "Harbour duties", "level": "h2"}},
+            {
+                "type": "statute",
+                "value": {
+                    "quotation": "The harbour authority shall keep a register of moorings.",
+                    "source": "Riverside Harbour Act 2030",
+                    "section": "section 12(3)",
+                    "url": "https://legislation.example.org/riverside-harbour-act/section/12",
+                },
+            },
+            {
+                "type": "related_links",
+                "value": {
+                    "heading": "Further harbour guidance",
+                    "links": [{"page": linked.pk, "document": None, "url": "", "text": ""}],
+                },
+            },
+        ],
+    )
+    response = client.get(page.url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h2 id="statutory-duties">Statutory duties</h2>' in html
-    assert "<cite>Children Act 1989</cite>, section 47(1)" in html
-    assert 'cite="https://www.legislation.gov.uk/ukpga/1989/41/section/47"' in html
-    assert '<nav class="related-links" aria-label="Related guidance">' in html
-    assert 'href="/people-working-with-children/local-protocols-and-guidance/"' in html
+    assert '<h2 id="harbour-duties">Harbour duties</h2>' in html
+    assert "<cite>Riverside Harbour Act 2030</cite>, section 12(3)" in html
+    assert 'cite="https://legislation.example.org/riverside-harbour-act/section/12"' in html
+    assert '<nav class="related-links" aria-label="Further harbour guidance">' in html
+    assert f'href="{linked.url}"' in html
 
-    contact = client.get("/concerned-about-a-child/").content.decode()
+    set_partnership_settings(out_of_hours_phone="01632 960 777")
+    callout = {
+        "type": "callout",
+        "value": {
+            "tone": "information",
+            "heading": "Can your own service help?",
+            "text": "<p>Ask the river wardens first.</p>",
+        },
+    }
+    contact_page = create_contact_page(
+        "Worried about a child on the river",
+        section,
+        heading="Contact the River Team",
+        body=[callout],
+    )
+    contact = client.get(contact_page.url).content.decode()
     assert '<aside class="callout callout--information"' in contact
-    assert "Contact Care Connect" in contact
-    assert 'href="tel:01632960002"' in contact
+    assert "Contact the River Team" in contact
+    assert 'href="tel:01632960777"' in contact
 
 
-def test_base_layout_has_skip_link_search_navigation_breadcrumbs_and_footer(client):
-    html = client.get("/people-working-with-children/contextual-safeguarding/").content.decode()
+def test_base_layout_has_skip_link_search_navigation_breadcrumbs_and_footer(client, home):
+    in_menus = create_section("Youth services", show_in_menus=True)
+    page = create_guidance_page(
+        "Detached youth work",
+        parent=in_menus,
+        search_description="An approach to meeting young people where they are.",
+    )
+    set_partnership_settings(
+        accessibility_statement=create_guidance_page("How accessible this site is", parent=home)
+    )
+    html = client.get(page.url).content.decode()
     assert '<a class="skip-link" href="#main-content">Skip to main content</a>' in html
     assert '<main id="main-content"' in html
     assert 'role="search"' in html and 'name="q"' in html
     assert '<nav class="primary-nav" aria-label="Main">' in html
-    assert 'href="/people-working-with-children/" aria-current="true"' in html
+    assert f'href="{in_menus.url}" aria-current="true"' in html
     assert '<nav class="breadcrumbs" aria-label="Breadcrumb">' in html
-    assert '<a href="/accessibility-statement/">Accessibility statement</a>' in html
+    assert '<a href="/how-accessible-this-site-is/">Accessibility statement</a>' in html
     assert '<html lang="en-GB">' in html
-    assert '<meta name="description" content="An approach to understanding' in html
+    assert (
+        '<meta name="description" content="An approach to meeting young people where they are.">'
+        in html
+    )
 
 
 def test_page_types_only_go_where_they_make_sense():

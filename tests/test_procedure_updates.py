@@ -17,6 +17,7 @@ from procedures.models import ProcedureChapter, ProcedureLink, ProcedureUpdate
 from reviews.models import ReviewOutcome
 from tests.admin_reports import report_rows
 from tests.editorial import EDITORS, REVIEWERS, logged_in, sign_in, staff_member
+from tests.factories import create_document, create_procedure_chapter, create_procedure_link
 from tests.query_counts import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,24 @@ pytestmark = pytest.mark.django_db
 REPORT_URL = "/admin/reports/checks-after-procedure-updates/"
 TODAY = timezone.localdate()
 A_MONTH_AGO = TODAY - datetime.timedelta(days=30)
+
+# The test's own chapters of the procedures, in the editors' order (not their titles'), each
+# with a link and the local documents related to it, which have never been reviewed.
+MANUAL = {
+    "Joint home visits": ("Planning a joint home visit", ["Joint visits: practice notes"]),
+    "Holiday care arrangements": (
+        "Children staying with holiday hosts",
+        ["Holiday hosts: a quick guide"],
+    ),
+    "Early help referrals": ("Referring for early help", []),
+    "Disagreeing with another agency": (
+        "Escalating a disagreement",
+        ["Escalating disagreements protocol"],
+    ),
+    "Review meetings": ("Review meetings with parents", ["Working with parents who disengage"]),
+    "Home conditions": ("Assessing home conditions", []),
+}
+VISITS_PAGE = "Joint visits in our area"
 
 
 def guidance_page_linking_to(section, title, link_titles):
@@ -45,18 +64,24 @@ def reviewed_a_month_ago(page):
 
 
 @pytest.fixture
-def pages(section):
-    """Pages last reviewed a month ago: one linking to strategy discussions, one to
-    referrals, and the procedures page, which lists every link."""
+def manual():
+    for order, (chapter_title, (link_title, document_titles)) in enumerate(MANUAL.items()):
+        chapter = create_procedure_chapter(chapter_title, sort_order=order)
+        documents = [create_document(title) for title in document_titles]
+        create_procedure_link(link_title, chapter, documents=documents)
+
+
+@pytest.fixture
+def pages(section, manual):
+    """Pages last reviewed a month ago: one linking to joint home visits, one to early help
+    referrals, and the site's procedures page, which lists every link."""
     ProcedureUpdate.objects.all().delete()
     procedures_page = ProceduresPage.objects.get()
     reviewed_a_month_ago(procedures_page)
     return {
-        "strategy": guidance_page_linking_to(
-            section, "Strategy meetings in North Somerset", ["Strategy discussions"]
-        ),
+        "visits": guidance_page_linking_to(section, VISITS_PAGE, ["Planning a joint home visit"]),
         "referrals": guidance_page_linking_to(
-            section, "Before you refer", ["Making referrals to children's social care"]
+            section, "Before you refer", ["Referring for early help"]
         ),
         "procedures": procedures_page,
     }
@@ -70,7 +95,7 @@ def record_update(admin_client, chapter_titles, published_on=TODAY):
             "chapters": [
                 chapter.pk for chapter in ProcedureChapter.objects.filter(title__in=chapter_titles)
             ],
-            "summary": "Brought in line with Working Together.",
+            "summary": "Joint visits now need a second worker.",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -83,69 +108,65 @@ def flagged(client):
 
 def test_recording_an_update_flags_what_links_to_its_chapters(admin_client, pages):
     assert flagged(admin_client) == {}
-    record_update(admin_client, ["Strategy discussions"])
+    record_update(admin_client, ["Joint home visits"])
 
     rows = flagged(admin_client)
     assert set(rows) == {
-        "Strategy meetings in North Somerset",
-        "Southwest Child Protection Procedures",
-        "Strategy discussions: practice guidance",
+        VISITS_PAGE,
+        pages["procedures"].title,
+        "Joint visits: practice notes",
     }
-    assert rows["Strategy meetings in North Somerset"][0] == "Page"
-    assert rows["Strategy meetings in North Somerset"][2].startswith("Strategy discussions Updated")
-    assert rows["Strategy discussions: practice guidance"][0] == "Document"
+    assert rows[VISITS_PAGE][0] == "Page"
+    assert rows[VISITS_PAGE][2].startswith("Joint home visits Updated")
+    assert rows["Joint visits: practice notes"][0] == "Document"
     # Never reviewed and undated: it cannot have been checked against the update.
-    assert rows["Strategy discussions: practice guidance"][1] == "Never reviewed"
+    assert rows["Joint visits: practice notes"][1] == "Never reviewed"
 
 
 def test_only_the_amended_chapters_it_links_to_are_named(admin_client, pages):
-    record_update(admin_client, ["Strategy discussions", "Private fostering"])
+    record_update(admin_client, ["Joint home visits", "Holiday care arrangements"])
     rows = flagged(admin_client)
-    assert rows["Strategy meetings in North Somerset"][2].startswith("Strategy discussions Updated")
-    assert rows["Southwest Child Protection Procedures"][2].startswith(
-        "Strategy discussions, Private fostering Updated"
+    assert rows[VISITS_PAGE][2].startswith("Joint home visits Updated")
+    assert rows[pages["procedures"].title][2].startswith(
+        "Joint home visits, Holiday care arrangements Updated"
     )
-    assert "Private fostering arrangements: a quick guide" in rows
+    assert "Holiday hosts: a quick guide" in rows
     assert "Before you refer" not in rows
 
 
 def test_what_was_reviewed_since_the_update_is_not_flagged(admin_client, admin_user, pages):
-    ProtocolDocument.objects.filter(title="Strategy discussions: practice guidance").update(
+    ProtocolDocument.objects.filter(title="Joint visits: practice notes").update(
         last_reviewed_on=TODAY
     )
-    ProtocolDocument.objects.filter(title="Resolving Professional Differences Protocol").update(
+    ProtocolDocument.objects.filter(title="Escalating disagreements protocol").update(
         last_reviewed_on=None, dated_event_on=TODAY
     )
-    ProtocolDocument.objects.filter(title__startswith="Working with non-compliance").update(
+    ProtocolDocument.objects.filter(title="Working with parents who disengage").update(
         last_reviewed_on=TODAY - datetime.timedelta(days=1), dated_event_on=TODAY
     )
     pages["procedures"].record_review(admin_user, TODAY, ReviewOutcome.NO_CHANGES)
     record_update(
         admin_client,
-        [
-            "Strategy discussions",
-            "Resolving professional differences",
-            "Child protection conferences",
-        ],
+        ["Joint home visits", "Disagreeing with another agency", "Review meetings"],
     )
     rows = flagged(admin_client)
     assert set(rows) == {
-        "Strategy meetings in North Somerset",
+        VISITS_PAGE,
         # The last review counts, not a later date shown to readers.
-        "Working with non-compliance or disguised compliance by parents or carers",
+        "Working with parents who disengage",
     }
 
 
 def test_recording_the_pages_review_clears_its_flag_and_its_warning(
     admin_client, admin_user, pages
 ):
-    record_update(admin_client, ["Strategy discussions"])
-    page = pages["strategy"]
+    record_update(admin_client, ["Joint home visits"])
+    page = pages["visits"]
     edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
     warning = admin_client.get(edit_url).content.decode()
     assert (
         f"The Southwest Child Protection Procedures were updated on {TODAY:%-d %B %Y}, amending "
-        "Strategy discussions, which this page links to. The page was last reviewed on "
+        "Joint home visits, which this page links to. The page was last reviewed on "
         f"{A_MONTH_AGO:%-d %B %Y}: check it against the new procedures. "
         "Then record its review: set its “Last reviewed” date (Settings tab) and publish it."
     ) in html.unescape(warning)
@@ -153,22 +174,22 @@ def test_recording_the_pages_review_clears_its_flag_and_its_warning(
 
     # Publishing the page again is not a review of it.
     page.save_revision().publish()
-    assert "Strategy meetings in North Somerset" in flagged(admin_client)
+    assert VISITS_PAGE in flagged(admin_client)
 
     page.record_review(admin_user, TODAY, ReviewOutcome.NO_CHANGES)
-    assert "Strategy meetings in North Somerset" not in flagged(admin_client)
+    assert VISITS_PAGE not in flagged(admin_client)
     assert "were updated on" not in admin_client.get(edit_url).content.decode()
 
 
 def test_pages_not_linking_to_the_amended_chapters_get_no_warning(admin_client, pages):
-    record_update(admin_client, ["Strategy discussions"])
+    record_update(admin_client, ["Joint home visits"])
     edit_url = reverse("wagtailadmin_pages:edit", args=[pages["referrals"].pk])
     assert "were updated on" not in admin_client.get(edit_url).content.decode()
 
 
 def test_recording_a_document_review_clears_its_flag(admin_client, pages, django_user_model):
-    record_update(admin_client, ["Strategy discussions"])
-    guidance = ProtocolDocument.objects.get(title="Strategy discussions: practice guidance")
+    record_update(admin_client, ["Joint home visits"])
+    guidance = ProtocolDocument.objects.get(title="Joint visits: practice notes")
     assert guidance.title in flagged(admin_client)
     guidance.record_review(
         django_user_model.objects.get(username="admin"), TODAY, ReviewOutcome.NO_CHANGES
@@ -177,12 +198,14 @@ def test_recording_a_document_review_clears_its_flag(admin_client, pages, django
 
 
 def test_an_earlier_update_still_flags_what_was_not_reviewed_since(admin_client, pages):
-    record_update(admin_client, ["Private fostering"], published_on=TODAY - datetime.timedelta(40))
-    record_update(admin_client, ["Strategy discussions"])
+    record_update(
+        admin_client, ["Holiday care arrangements"], published_on=TODAY - datetime.timedelta(40)
+    )
+    record_update(admin_client, ["Joint home visits"])
     rows = flagged(admin_client)
     # The procedures page was reviewed between the two updates.
-    assert rows["Southwest Child Protection Procedures"][2].startswith("Strategy discussions Upd")
-    assert "Private fostering arrangements: a quick guide" in rows
+    assert rows[pages["procedures"].title][2].startswith("Joint home visits Updated")
+    assert "Holiday hosts: a quick guide" in rows
 
 
 def csv_rows(response):
@@ -191,7 +214,7 @@ def csv_rows(response):
 
 
 def test_the_export_lists_the_same_checks(admin_client, pages):
-    record_update(admin_client, ["Strategy discussions"])
+    record_update(admin_client, ["Joint home visits"])
     rows = csv_rows(admin_client.get(REPORT_URL, {"export": "csv"}))
     assert rows[0] == [
         "Title",
@@ -202,10 +225,10 @@ def test_the_export_lists_the_same_checks(admin_client, pages):
     ]
     assert sorted(row[0] for row in rows[1:]) == sorted(flagged(admin_client))
     by_title = {row[0]: row for row in rows[1:]}
-    assert by_title["Strategy meetings in North Somerset"][1:] == [
+    assert by_title[VISITS_PAGE][1:] == [
         "Page",
         A_MONTH_AGO.isoformat(),
-        "Strategy discussions",
+        "Joint home visits",
         TODAY.isoformat(),
     ]
 
@@ -236,12 +259,14 @@ def test_the_report_costs_the_same_however_many_checks_are_due(
     admin_client, pages, section, url, roles
 ):
     client = admin_client if roles == "superuser" else logged_in(staff_member("staff", *roles))
-    record_update(admin_client, ["Strategy discussions", "Private fostering"])
+    record_update(admin_client, ["Joint home visits", "Holiday care arrangements"])
     before = count_queries(client, url)
     for number in range(10):
-        guidance_page_linking_to(section, f"Another page {number}", ["Private fostering"])
+        guidance_page_linking_to(
+            section, f"Another page {number}", ["Children staying with holiday hosts"]
+        )
         document = ProtocolDocument.objects.create(title=f"Guide {number}", file="documents/x.pdf")
-        link = ProcedureLink.objects.get(title="Private fostering")
+        link = ProcedureLink.objects.get(title="Children staying with holiday hosts")
         link.related_documents.add(document)
         link.save()
     assert len(flagged(client)) == 3 + 1 + 20
@@ -249,10 +274,10 @@ def test_the_report_costs_the_same_however_many_checks_are_due(
 
 
 def test_the_procedures_page_warning_asks_for_its_update_dates(admin_client, pages):
-    record_update(admin_client, ["Neglect"])
+    record_update(admin_client, ["Home conditions"])
     edit_url = reverse("wagtailadmin_pages:edit", args=[pages["procedures"].pk])
     warning = html.unescape(admin_client.get(edit_url).content.decode())
-    assert "amending Neglect, which this page links to." in warning
+    assert "amending Home conditions, which this page links to." in warning
     assert (
         "Then set the dates of the last and next updates and its “Last reviewed” date "
         "(Settings tab), and publish it." in warning

@@ -1,6 +1,7 @@
 """The Southwest Child Protection Procedures page and the procedure links block, as
 practitioners see them, and as partnership staff change them through the snippets."""
 
+import datetime
 import re
 
 import pytest
@@ -10,31 +11,85 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from documents.models import DocumentStatus, ProtocolDocument
-from pages.models import GuidancePage, ProceduresPage
-from procedures.models import ConsortiumPartnership, ProcedureChapter, ProcedureLink
+from documents.models import DocumentStatus
+from pages.models import GuidancePage, LocalGuidancePage, ProceduresPage
+from procedures.models import ConsortiumPartnership, ProcedureLink
+from tests.factories import (
+    create_consortium_partnership,
+    create_document,
+    create_page,
+    create_procedure_chapter,
+    create_procedure_link,
+)
 
 pytestmark = pytest.mark.django_db
 
-PROCEDURES = "/people-working-with-children/southwest-child-protection-procedures/"
-SWCPP = "https://www.proceduresonline.com/swcpp/"
-PARTNERSHIPS = [
-    "Devon",
-    "Plymouth",
-    "Cornwall",
-    "Torbay",
-    "Somerset",
-    "South Gloucestershire",
-    "Wiltshire",
-    "Bath and North East Somerset",
-    "North Somerset",
-    "Swindon",
-    "Gloucestershire",
-    "Bristol",
-]
+PROCEDURES_SITE = "https://procedures.example.org/"
+# The test's own chapters and their links, each in the editors' order, which is not the
+# alphabet's.
+MANUAL = {
+    "Referring a family": [("Making a referral", "p_referral.html")],
+    "Joint home visits": [
+        ("Planning a joint visit", "p_joint_visit.html"),
+        ("After a joint visit", "p_after_visit.html"),
+    ],
+    "Contact arrangements": [
+        ("Supervised contact", "p_supervised_contact.html"),
+        ("Contact centres", "p_contact_centres.html"),
+    ],
+}
+# This partnership and the others, in the editors' order.
+PARTNERSHIPS = ["Westmoor", "Riverside", "Eastvale", "Northdown"]
+THIS_PARTNERSHIP = "Riverside"
 
 
-def page_html(client, url=PROCEDURES):
+@pytest.fixture
+def procedures_page(section):
+    """A procedures page of the test's own, with the dates of the procedures' updates and a
+    library of local guidance."""
+    library = create_page(LocalGuidancePage, "Home visit protocols", section)
+    return create_page(
+        ProceduresPage,
+        "Shared child protection procedures",
+        section,
+        intro=f'<p>Read <a href="{PROCEDURES_SITE}">the shared procedures</a> first.</p>',
+        procedures_updated_on=datetime.date(2030, 2, 3),
+        next_update_due=datetime.date(2030, 8, 1),
+        local_guidance_page=library,
+    )
+
+
+@pytest.fixture
+def links():
+    """{title: link} for the links of MANUAL, in chapters of their own."""
+    links = {}
+    for chapter_order, (chapter_title, chapter_links) in enumerate(MANUAL.items()):
+        chapter = create_procedure_chapter(chapter_title, sort_order=chapter_order)
+        for link_order, (title, address) in enumerate(chapter_links):
+            links[title] = create_procedure_link(
+                title, chapter, url=f"{PROCEDURES_SITE}{address}", sort_order=link_order
+            )
+    return links
+
+
+@pytest.fixture
+def partnerships():
+    """The consortium's partnerships are these alone."""
+    ConsortiumPartnership.objects.all().delete()
+    return [
+        create_consortium_partnership(
+            name, sort_order=order, is_this_partnership=name == THIS_PARTNERSHIP
+        )
+        for order, name in enumerate(PARTNERSHIPS)
+    ]
+
+
+def chapter_section(html, title):
+    """The part of the procedures page listing the chapter `title`'s links."""
+    return html.split(f">{title}</h3>")[1].split("</section>")[0]
+
+
+def page_html(client, url):
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
@@ -53,85 +108,83 @@ def chapters_on(html):
     }
 
 
-def test_links_are_listed_by_chapter_in_the_editors_order(client):
-    chapters = chapters_on(page_html(client))
-    assert list(chapters) == [
-        "Referrals",
-        "Strategy discussions",
-        "Child protection conferences",
-        "Resolving professional differences",
-        "Private fostering",
-        "Neglect",
-    ]
-    assert chapters["Strategy discussions"] == [
-        (f"{SWCPP}p_strategy_disc.html", "Strategy discussions"),
-        (f"{SWCPP}p_s47_enquiries.html", "Section 47 enquiries"),
+def test_links_are_listed_by_chapter_in_the_editors_order(client, procedures_page, links):
+    chapters = chapters_on(page_html(client, procedures_page.url))
+    assert [title for title in chapters if title in MANUAL] == list(MANUAL)
+    assert chapters["Joint home visits"] == [
+        (f"{PROCEDURES_SITE}p_joint_visit.html", "Planning a joint visit"),
+        (f"{PROCEDURES_SITE}p_after_visit.html", "After a joint visit"),
     ]
     assert sum(len(links) for links in chapters.values()) == ProcedureLink.objects.count()
 
 
-def test_each_link_shows_its_local_note_and_documents_in_use(client):
-    html = page_html(client)
-    strategy = html[html.index('id="chapter-') :]
-    strategy = strategy[strategy.index(">Strategy discussions</h3>") :]
-    strategy = strategy[: strategy.index("</section>")]
-    assert "how to prepare and what is expected of everyone who attends" in strategy
-    guidance = ProtocolDocument.objects.get(title="Strategy discussions: practice guidance")
+def test_each_link_shows_its_local_note_and_documents_in_use(client, procedures_page):
+    chapter = create_procedure_chapter("Lone working")
+    guidance = create_document("Lone working: practice notes")
+    create_procedure_link(
+        "Visiting alone",
+        chapter,
+        note="Tell the duty desk where you are going.",
+        documents=[guidance],
+    )
+    lone_working = chapter_section(page_html(client, procedures_page.url), chapter.title)
+    assert "Tell the duty desk where you are going." in lone_working
     assert (
-        f'Local guidance: <a href="{guidance.url}">Strategy discussions: practice guidance '
+        f'Local guidance: <a href="{guidance.url}">Lone working: practice notes '
         f'<span class="file-meta">(PDF, {guidance.file_size_label})</span></a>'
-    ) in strategy
+    ) in lone_working
 
     guidance.status = DocumentStatus.WITHDRAWN
     guidance.save()
-    assert "Strategy discussions: practice guidance" not in page_html(client)
+    assert "Lone working: practice notes" not in page_html(client, procedures_page.url)
 
 
-def test_the_chapters_are_read_once_per_content_version(client):
-    first = page_html(client)
+def test_the_chapters_are_read_once_per_content_version(client, procedures_page, links):
+    first = page_html(client, procedures_page.url)
     with CaptureQueriesContext(connection) as queries:
-        again = page_html(client)
+        again = page_html(client, procedures_page.url)
     assert chapters_on(again) == chapters_on(first) != {}
     assert not [query for query in queries if "procedures_procedurelink" in query["sql"]]
 
 
-def test_the_twelve_partnerships_are_listed_with_this_partnership_marked(client):
-    html = page_html(client)
-    partnerships = html[html.index('<ul class="partnership-list">') :]
-    partnerships = partnerships[: partnerships.index("</ul>")]
-    names = re.findall(r'<a href="https://[^"]+">([^<]+)</a>', partnerships)
+def test_the_partnerships_are_listed_with_this_partnership_marked(
+    client, procedures_page, partnerships
+):
+    html = page_html(client, procedures_page.url)
+    listed = html[html.index('<ul class="partnership-list">') :]
+    listed = listed[: listed.index("</ul>")]
+    names = re.findall(r'<a href="https://[^"]+">([^<]+)</a>', listed)
     assert names == PARTNERSHIPS
-    assert partnerships.count("(this partnership)") == 1
+    assert listed.count("(this partnership)") == 1
+    this_partnership = ConsortiumPartnership.objects.get(name=THIS_PARTNERSHIP)
     assert (
-        '<strong><a href="https://nsscp.co.uk/">North Somerset</a> (this partnership)</strong>'
-        in partnerships
-    )
+        f'<strong><a href="{this_partnership.website}">{THIS_PARTNERSHIP}</a> '
+        "(this partnership)</strong>"
+    ) in listed
 
 
-def test_the_update_dates_and_local_guidance_show(client):
-    html = page_html(client)
-    assert "<dt>Procedures last updated</dt><dd>1 July 2026</dd>" in html
-    assert "<dt>Next update due</dt><dd>January 2027</dd>" in html
-    assert (
-        '<a href="/people-working-with-children/local-protocols-and-guidance/">'
-        "Local protocols and guidance</a>: Local practice guidance"
-    ) in html
-    assert f'<a href="{SWCPP}">Southwest Child Protection Procedures</a>' in html
+def test_the_update_dates_and_local_guidance_show(client, procedures_page):
+    html = page_html(client, procedures_page.url)
+    assert "<dt>Procedures last updated</dt><dd>3 February 2030</dd>" in html
+    assert "<dt>Next update due</dt><dd>August 2030</dd>" in html
+    library = procedures_page.local_guidance_page
+    assert f'<a href="{library.url}">Home visit protocols</a>: About Home visit protocols.' in html
+    assert f'<a href="{PROCEDURES_SITE}">the shared procedures</a>' in html
 
 
-def test_only_one_partnership_can_be_this_sites(admin_client):
+def test_only_one_partnership_can_be_this_sites(admin_client, partnerships):
     response = admin_client.post(
         reverse("wagtailsnippets_procedures_consortiumpartnership:add"),
         {
-            "name": "Dorset",
-            "website": "https://www.dorsetcouncil.gov.uk/",
+            "name": "Lakeside",
+            "website": "https://lakeside.example.org/",
             "is_this_partnership": "on",
             "front_door_opening_periods-count": 0,
         },
     )
     assert response.status_code == 200
     assert "Another partnership is already marked as this site&#x27;s." in response.content.decode()
-    assert not ConsortiumPartnership.objects.filter(name="Dorset").exists()
+    assert not ConsortiumPartnership.objects.filter(name="Lakeside").exists()
 
 
 @pytest.fixture
@@ -157,79 +210,104 @@ def link_form(link, **changes):
     return {**values, **PUBLISH, **changes}
 
 
-def test_publishing_snippets_in_the_admin_changes_the_page(client, admin_client, page_cache_on):
-    assert client.get(PROCEDURES)["X-Page-Cache"] == "miss"
-    assert client.get(PROCEDURES)["X-Page-Cache"] == "hit"
+def test_publishing_snippets_in_the_admin_changes_the_page(
+    client, admin_client, page_cache_on, procedures_page, links, partnerships
+):
+    url = procedures_page.url
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
 
-    link = ProcedureLink.objects.get(title="Private fostering")
+    link = links["Supervised contact"]
     response = admin_client.post(
         reverse("wagtailsnippets_procedures_procedurelink:edit", args=[link.pk]),
-        link_form(link, title="Private fostering arrangements", url=f"{SWCPP}p_priv_fost.html"),
+        link_form(
+            link, title="Supervised contact visits", url=f"{PROCEDURES_SITE}p_supervised.html"
+        ),
     )
     assert response.status_code == 302
-    html = page_html(client)
-    assert f'<li><a href="{SWCPP}p_priv_fost.html">Private fostering arrangements</a>' in html
+    html = page_html(client, url)
+    assert f'<li><a href="{PROCEDURES_SITE}p_supervised.html">Supervised contact visits</a>' in html
 
     # Related documents are saved after the link itself: the page must show them too.
-    toolkit = ProtocolDocument.objects.get(title="Neglect Toolkit")
+    toolkit = create_document("Contact centre toolkit")
     admin_client.post(
         reverse("wagtailsnippets_procedures_procedurelink:edit", args=[link.pk]),
         link_form(link, related_documents=[toolkit.pk]),
     )
-    fostering = page_html(client).split(">Private fostering</h3>")[1].split("</section>")[0]
-    assert "Neglect Toolkit" in fostering
+    contact = chapter_section(page_html(client, url), "Contact arrangements")
+    assert "Contact centre toolkit" in contact
 
-    partnership = ConsortiumPartnership.objects.get(name="Bristol")
+    partnership = ConsortiumPartnership.objects.get(name="Eastvale")
     admin_client.post(
         reverse("wagtailsnippets_procedures_consortiumpartnership:edit", args=[partnership.pk]),
         {
-            "name": "Bristol (Keeping Bristol Safe)",
+            "name": "Eastvale (Keeping Eastvale Safe)",
             "website": partnership.website,
             "front_door_opening_periods-count": 0,
             **PUBLISH,
         },
     )
-    assert "Bristol (Keeping Bristol Safe)</a>" in page_html(client)
+    assert "Eastvale (Keeping Eastvale Safe)</a>" in page_html(client, url)
 
-    chapter = ProcedureChapter.objects.get(title="Neglect")
+    chapter = link.chapter
     admin_client.post(
         reverse("wagtailsnippets_procedures_procedurechapter:edit", args=[chapter.pk]),
-        {"title": "Neglect and child poverty", **PUBLISH},
+        {"title": "Contact and family time", **PUBLISH},
     )
-    assert ">Neglect and child poverty</h3>" in page_html(client)
+    assert ">Contact and family time</h3>" in page_html(client, url)
 
 
-def test_the_procedure_links_block_on_a_guidance_page(client):
-    html = page_html(client, "/concerned-about-a-child/")
+def test_the_procedure_links_block_on_a_guidance_page(client, section):
+    chapter = create_procedure_chapter("Home visits")
+    planning = create_procedure_link(
+        "Planning a home visit",
+        chapter,
+        url=f"{PROCEDURES_SITE}p_planning.html",
+        note="Ring the duty desk before you go.",
+    )
+    recording = create_procedure_link(
+        "Recording a visit", chapter, url=f"{PROCEDURES_SITE}p_record.html"
+    )
+    heading = "What the procedures say about home visits"
+    body = [
+        {
+            "type": "procedure_links",
+            "value": {"heading": heading, "links": [planning.pk, recording.pk]},
+        }
+    ]
+    page = create_page(GuidancePage, "Before a home visit", section, body=body)
+
+    html = page_html(client, page.url)
     block = html[html.index('<nav class="related-links procedure-links"') :]
     block = block[: block.index("</nav>")]
-    assert 'aria-label="What the procedures say about referrals"' in block
+    assert f'aria-label="{heading}"' in block
     assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', block) == [
-        (f"{SWCPP}p_referrals.html", "Making referrals to children&#x27;s social care"),
-        (f"{SWCPP}p_info_sharing.html", "Information sharing"),
+        (f"{PROCEDURES_SITE}p_planning.html", "Planning a home visit"),
+        (f"{PROCEDURES_SITE}p_record.html", "Recording a visit"),
     ]
-    assert "call Care Connect for advice first" in block
+    assert "Ring the duty desk before you go." in block
 
-    ProcedureLink.objects.get(title="Information sharing").delete()
-    assert "Information sharing" not in page_html(client, "/concerned-about-a-child/")
+    recording.delete()
+    assert "Recording a visit" not in page_html(client, page.url)
 
 
-def test_a_guidance_page_can_place_procedure_links(admin_client, section):
-    links = ProcedureLink.objects.filter(chapter__title="Child protection conferences")
+def test_a_guidance_page_can_place_procedure_links(admin_client, section, links):
+    chosen = ProcedureLink.objects.filter(chapter__title="Contact arrangements")
     page = GuidancePage(
-        title="Core groups in North Somerset",
-        search_description="How core groups work here.",
-        body=[("procedure_links", {"heading": "The procedures", "links": list(links)})],
+        title="Contact arrangements in our area",
+        search_description="How contact arrangements work here.",
+        body=[("procedure_links", {"heading": "The procedures", "links": list(chosen)})],
     )
     section.add_child(instance=page)
     page.save_revision().publish()
     html = page_html(admin_client, page.url)
-    for link in links:
+    assert len(chosen) == 2
+    for link in chosen:
         assert f'<a href="{link.url}">{link.title}</a>' in html
 
 
-def test_editors_set_the_dates_and_the_library_on_the_page(admin_client):
-    page = ProceduresPage.objects.get()
-    form = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+def test_editors_set_the_dates_and_the_library_on_the_page(admin_client, procedures_page):
+    edit_url = reverse("wagtailadmin_pages:edit", args=[procedures_page.pk])
+    form = admin_client.get(edit_url).content.decode()
     for field in ("procedures_updated_on", "next_update_due", "local_guidance_page"):
         assert f'name="{field}"' in form

@@ -16,6 +16,7 @@ from django.utils import timezone
 from documents.models import DocumentStatus, ProtocolDocument
 from reviews.models import ReviewReminder
 from reviews.schedule import needing_review
+from tests.factories import create_guidance_page
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +106,12 @@ def test_unassigned_documents_are_reported_not_skipped(documents):
 def test_summary_line(documents):
     output = send_reminders()
     owners = {item.owner_email.lower() for item in needing_review() if item.owner_email}
+    unassigned = [item.title for item in needing_review() if not item.owner_email]
+    assert "Nobody's overdue procedure" in unassigned
     assert f"Reminded {OLIVE} about 2 item(s)." in output
     assert output.splitlines()[-1] == (
-        f"Review reminders: {len(owners)} sent, 0 already sent today, 1 unassigned item(s)."
+        f"Review reminders: {len(owners)} sent, 0 already sent today, "
+        f"{len(unassigned)} unassigned item(s)."
     )
 
 
@@ -159,12 +163,22 @@ def test_pages_are_in_their_owners_digests_with_documents(documents, guidance_pa
     assert "- Olive's overdue protocol (Other)" in olive.body
 
 
-def test_demo_pages_overdue_for_review_reach_their_owners():
+def test_pages_overdue_for_review_reach_their_owners(section):
+    owners = {"Visiting a family at home": "pat@example.org", "Recording a home visit": OLIVE}
+    for number, (title, owner_email) in enumerate(owners.items()):
+        create_guidance_page(
+            title,
+            parent=section,
+            owner_email=owner_email,
+            review_due_override=TODAY - (30 + 60 * number) * DAY,
+        )
     send_reminders()
     overdue_pages = [
-        item for item in needing_review() if item.is_page and item.review_status == "overdue"
+        item
+        for item in needing_review()
+        if item.is_page and item.review_status == "overdue" and item.title in owners
     ]
-    assert overdue_pages
+    assert len(overdue_pages) == len(owners)
     for item in overdue_pages:
         [digest] = emails_to(item.owner_email)
         assert f"- {item.title} ({item.type_label})" in digest.body

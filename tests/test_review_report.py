@@ -17,12 +17,13 @@ from django.utils import timezone
 from wagtail.models import Collection, ModelLogEntry, Page
 
 from documents.models import DocumentStatus, DocumentType, ProtocolDocument
-from pages.models import ContentPage, GuidancePage
+from pages.models import ContentPage
 from reviews.components import COUNTED_STATUSES
 from reviews.models import DocumentReview, ReviewStatus
 from reviews.schedule import combine, owning_teams, parts_built_for, schedule_parts
 from tests.admin_reports import report_rows
 from tests.editorial import sign_in
+from tests.factories import create_guidance_page
 from tests.query_counts import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -210,13 +211,16 @@ def test_the_schedule_of_another_day_has_that_days_statuses(edge_documents):
     assert status_on(TODAY) == ReviewStatus.DUE_SOON
 
 
-def test_filter_by_review_status_alone_covers_every_team_and_kind(reviewer_client, edge_documents):
+def test_filter_by_review_status_alone_covers_every_team_and_kind(
+    reviewer_client, edge_documents, guidance_page
+):
     make_document("Another team's overdue document", TODAY - DAY, owner_team="Another team")
+    guidance_page.review_due_override = TODAY - DAY
+    guidance_page.save()
     listed = titles(reviewer_client.get(REPORT_URL, {"review_status": ReviewStatus.OVERDUE}))
     expected = [item["title"] for item in every_item() if item["review_status"] == "overdue"]
     assert sorted(listed) == sorted(expected)
-    assert {"Due yesterday", "Another team's overdue document"} <= set(listed)
-    # The demo site has overdue pages as well as documents.
+    assert {"Due yesterday", "Another team's overdue document", guidance_page.title} <= set(listed)
     assert {item["kind"] for item in every_item() if item["review_status"] == "overdue"} == {
         "page",
         "document",
@@ -353,7 +357,7 @@ def test_exports_keep_dates_as_dates(reviewer_client, edge_documents):
     assert rows[0][6:] == [TODAY - 700 * DAY, TODAY - DAY, 0]
 
 
-def test_exports_include_every_document_not_just_the_first_page(reviewer_client):
+def test_exports_include_every_document_not_just_the_first_page(reviewer_client, guidance_page):
     add_documents(60)
     _, rows = csv_rows(reviewer_client.get(REPORT_URL, {"export": "csv"}))
     live_content_pages = sum(
@@ -434,7 +438,11 @@ def test_dashboard_panel_counts_pages_and_documents_by_review_status(
     assert all(expected[status.label.lower()] for status in in_use)
 
 
-def test_dashboard_panel_lists_the_next_five_due(reviewer_client, edge_documents):
+def test_dashboard_panel_lists_the_next_five_due(reviewer_client, edge_documents, guidance_page):
+    # Due before anything else on the site: the panel's first two, a page and a document.
+    guidance_page.review_due_override = TODAY - 3650 * DAY
+    guidance_page.save()
+    make_document("Due ten years ago", TODAY - 3650 * DAY)
     page = reviewer_client.get("/admin/").content.decode()
     panel = page[page.index('id="review-dates-section"') :]
     panel = panel[: panel.index("</section>")]
@@ -548,16 +556,12 @@ def test_bad_review_input_shows_errors_and_changes_nothing(
     assert not ModelLogEntry.objects.filter(action="documents.review_recorded").exists()
 
 
-def test_the_owner_filter_offers_each_team_owning_something_on_the_schedule_once():
+def test_the_owner_filter_offers_each_team_owning_something_on_the_schedule_once(section):
     make_document("Walrus rota", owner_team="walrus keepers")
     make_document("Tusk duty list", owner_team="walrus keepers")
     make_document("Nobody's document", owner_team="")
-    page = GuidancePage.objects.live().first()
-    page.owner_team = "Aardvark team"
-    page.save()
-    unpublished = GuidancePage.objects.live().exclude(pk=page.pk).first()
-    unpublished.owner_team = "Zebra team"
-    unpublished.save()
+    create_guidance_page("Aardvark feeding", parent=section, owner_team="Aardvark team")
+    unpublished = create_guidance_page("Zebra crossings", parent=section, owner_team="Zebra team")
     unpublished.unpublish()
 
     teams = owning_teams()

@@ -2,6 +2,7 @@
 counting pages as documents, filters lost after recording a review, and a check that read
 "7 years ago" for a document never reviewed."""
 
+import datetime
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -12,16 +13,16 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from documents.models import ProtocolDocument
-from procedures.models import ProcedureChapter
 from reviews.schedule import combine, schedule_parts
 from tests.admin_reports import report_rows
+from tests.factories import create_document, create_procedure_link
 
 pytestmark = pytest.mark.django_db
 
 REPORT_URL = "/admin/reports/review-dates/"
 CHECKS_URL = "/admin/reports/checks-after-procedure-updates/"
 TODAY = timezone.localdate()
+LONG_AGO = TODAY - datetime.timedelta(days=3650)
 WAGTAIL_CSS = (Path(wagtail.__file__).parent / "admin/static/wagtailadmin/css/core.css").read_text()
 
 
@@ -44,7 +45,13 @@ def test_dashboard_counts_use_only_styles_wagtail_has(reviewer_client):
     assert not missing, f"styles Wagtail does not have, so the counts run together: {missing}"
 
 
-def test_the_footer_counts_pages_and_documents(reviewer_client):
+@pytest.fixture
+def overdue_document():
+    """A document overdue for review before anything else on the site."""
+    return create_document("Lone working on home visits", review_due_override=LONG_AGO)
+
+
+def test_the_footer_counts_pages_and_documents(reviewer_client, guidance_page, overdue_document):
     rows = list(combine(schedule_parts()))
     kinds = {row["kind"] for row in rows}
     assert kinds == {"page", "document"}
@@ -53,11 +60,10 @@ def test_the_footer_counts_pages_and_documents(reviewer_client):
     assert f"{len(rows)} pages and documents" in footer
 
 
-def test_recording_a_review_returns_to_the_filtered_report(reviewer_client):
+def test_recording_a_review_returns_to_the_filtered_report(reviewer_client, overdue_document):
     filtered = f"{REPORT_URL}?review_status=overdue&kind=document"
     html = reviewer_client.get(filtered).content.decode()
-    document = ProtocolDocument.objects.get(title="Resolving Professional Differences Protocol")
-    mark_url = reverse("review_dates:mark_document_reviewed", args=[document.pk])
+    mark_url = reverse("review_dates:mark_document_reviewed", args=[overdue_document.pk])
     link = re.search(rf'href="({re.escape(mark_url)}[^"]*)"', html).group(1).replace("&amp;", "&")
     assert link == f"{mark_url}?next={quote(filtered, safe='')}"
 
@@ -70,9 +76,8 @@ def test_recording_a_review_returns_to_the_filtered_report(reviewer_client):
 
 
 @pytest.mark.parametrize("next_url", ["https://elsewhere.example/", "/admin/pages/", "//evil/"])
-def test_only_the_report_is_a_place_to_return_to(reviewer_client, next_url):
-    document = ProtocolDocument.objects.get(title="Resolving Professional Differences Protocol")
-    mark_url = reverse("review_dates:mark_document_reviewed", args=[document.pk])
+def test_only_the_report_is_a_place_to_return_to(reviewer_client, overdue_document, next_url):
+    mark_url = reverse("review_dates:mark_document_reviewed", args=[overdue_document.pk])
     response = reviewer_client.post(
         f"{mark_url}?next={quote(next_url, safe='')}",
         {"reviewed_on": TODAY.isoformat(), "outcome": "no_changes"},
@@ -81,16 +86,16 @@ def test_only_the_report_is_a_place_to_return_to(reviewer_client, next_url):
 
 
 def test_a_document_never_reviewed_says_so_in_the_checks(admin_client):
-    document = ProtocolDocument.objects.get(title="Strategy discussions: practice guidance")
-    ProtocolDocument.objects.filter(pk=document.pk).update(
-        last_reviewed_on=None, dated_event_on=TODAY.replace(year=TODAY.year - 7)
+    document = create_document(
+        "Joint visits: practice notes", dated_event_on=TODAY.replace(year=TODAY.year - 7)
     )
+    link = create_procedure_link("Planning a joint visit", documents=[document])
     response = admin_client.post(
         reverse("wagtailsnippets_procedures_procedureupdate:add"),
         {
             "published_on": TODAY.isoformat(),
-            "chapters": [ProcedureChapter.objects.get(title="Strategy discussions").pk],
-            "summary": "Brought in line with Working Together.",
+            "chapters": [link.chapter.pk],
+            "summary": "Joint visits now need a second worker.",
         },
     )
     assert response.status_code == 302

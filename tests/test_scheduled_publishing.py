@@ -59,7 +59,7 @@ def test_an_approved_page_goes_live_when_its_time_comes(client, section, editor,
         ),
     )
     assert response.status_code == 302
-    page = GuidancePage.objects.get(slug="new-threshold-document")
+    page = GuidancePage.objects.child_of(section).get(slug="new-threshold-document")
     address = f"{section.url}new-threshold-document/"
     act(approver, page, "approve")
 

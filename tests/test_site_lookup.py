@@ -18,6 +18,7 @@ from wagtail.models import Site
 
 from sitewide.models import PartnershipSettings
 from sitewide.site_lookup import SiteLookupMiddleware
+from tests.factories import create_guidance_page
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_wagtail_still_reads_the_attributes_the_site_lookup_writes():
 def test_wagtail_finds_the_remembered_site_and_settings_without_a_query(
     rf, site, django_assert_num_queries
 ):
-    accessibility = site.root_page.get_children().live().first()
+    accessibility = create_guidance_page("How accessible this site is", parent=site.root_page)
     PartnershipSettings.objects.filter(site=site).update(accessibility_statement=accessibility)
     seen = []
 

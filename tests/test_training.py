@@ -2,6 +2,7 @@
 and the iCalendar files (issue 15)."""
 
 import datetime
+from types import SimpleNamespace
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -18,26 +19,92 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from pages.models import CourseLevel, CoursePage, CourseSession, TrainingAudience, TrainingPage
 from sitewide.page_cache import page_cache
 from tests.editorial import logged_in
+from tests.factories import create_course, publish, set_partnership_settings
 
 pytestmark = pytest.mark.django_db
 
-URL = "/people-working-with-children/training-and-events/"
-COURSE_URL = f"{URL}working-together-to-safeguard-children/"
 UTC = datetime.UTC
 LONDON = ZoneInfo("Europe/London")
+PHARMACY = "Community pharmacy teams"
+YOUTH_CLUBS = "Youth club leaders"
+BOOKING_SYSTEM = "the Harbourside training hub"
+QUAYSIDE = "Quayside Centre, 4 Harbour Street, Northtown"
+LIGHTHOUSE = "Lighthouse Hall, Pier Road, Northtown"
 
 
 @pytest.fixture
 def training_page(home):
-    return TrainingPage.objects.get()
-
-
-def course(slug="working-together-to-safeguard-children"):
-    return CoursePage.objects.get(slug=slug)
+    """The site's training page (there can be only one), with audiences of its own and none
+    of the courses it had: each test adds the courses it lists."""
+    for course_page in CoursePage.objects.child_of(TrainingPage.objects.get()):
+        course_page.delete()
+    # Fetched after the deletions, which change its count of children.
+    page = TrainingPage.objects.get()
+    page.booking_system = BOOKING_SYSTEM
+    page.audiences = [
+        TrainingAudience(name=PHARMACY, expected_level=CourseLevel.LEVEL_3),
+        TrainingAudience(name=YOUTH_CLUBS, expected_level=CourseLevel.MULTI_AGENCY),
+    ]
+    return publish(page)
 
 
 def audience(name):
     return TrainingAudience.objects.get(name=name)
+
+
+def session(starts_at, hours=3, **fields):
+    """A session of a course, not yet saved, at a venue unless said otherwise."""
+    if not fields.get("online"):
+        fields.setdefault("venue", QUAYSIDE)
+    return CourseSession(
+        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=hours), **fields
+    )
+
+
+def in_days(days, hour, minute=0):
+    return timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate() + datetime.timedelta(days=days), datetime.time(hour, minute)
+        )
+    )
+
+
+@pytest.fixture
+def courses(training_page):
+    """Four courses with five sessions to come, soonest first: volunteers (in 8 days),
+    essentials (12), pharmacy (19), neglect (26), essentials again (40)."""
+    youth_clubs, pharmacy = audience(YOUTH_CLUBS), audience(PHARMACY)
+    return SimpleNamespace(
+        essentials=create_course(
+            "Working across agencies: the essentials",
+            audiences=[youth_clubs],
+            booking_url="https://training.example.org/courses/essentials",
+            sessions=[
+                session(in_days(12, 9, 30), venue=QUAYSIDE, capacity=30),
+                session(in_days(40, 13, 30), online=True, capacity=50),
+            ],
+        ),
+        neglect=create_course(
+            "Noticing neglect early",
+            audiences=[youth_clubs],
+            length="One day",
+            booking_url="https://training.example.org/courses/neglect",
+            sessions=[session(in_days(26, 9, 30), hours=6, venue=LIGHTHOUSE)],
+        ),
+        pharmacy=create_course(
+            "Safeguarding for pharmacy teams (level 3)",
+            level=CourseLevel.LEVEL_3,
+            audiences=[pharmacy],
+            booking_url="https://training.example.org/courses/pharmacy",
+            sessions=[session(in_days(19, 9, 30), online=True)],
+        ),
+        volunteers=create_course(
+            "Safeguarding basics for volunteers",
+            level=CourseLevel.SINGLE_AGENCY,
+            length="2 hours, online",
+            sessions=[session(in_days(8, 18, 30), hours=2, online=True)],
+        ),
+    )
 
 
 def add_session(course_page, starts_at, hours=3, **fields):
@@ -45,20 +112,13 @@ def add_session(course_page, starts_at, hours=3, **fields):
     # Fresh from the database: a copy holding children from an earlier call would publish
     # them again as new rows.
     course_page = CoursePage.objects.get(pk=course_page.pk)
-    course_page.sessions.add(
-        CourseSession(
-            starts_at=starts_at,
-            ends_at=starts_at + datetime.timedelta(hours=hours),
-            venue=fields.pop("venue", "Castlewood, Clevedon"),
-            **fields,
-        )
-    )
+    course_page.sessions.add(session(starts_at, hours, **fields))
     course_page.save_revision().publish()
     return CourseSession.objects.get(course=course_page, starts_at=starts_at)
 
 
-def listed_courses(client, **query):
-    response = client.get(URL, query)
+def listed_courses(client, training_page, **query):
+    response = client.get(training_page.url, query)
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     return [heading.get_text(strip=True) for heading in soup.select(".training-sessions h3")]
@@ -81,62 +141,72 @@ def last_sunday_of_october_to_come():
     raise AssertionError("unreachable")
 
 
-def test_the_page_lists_coming_sessions_soonest_first_with_how_to_book(client):
-    sessions = CourseSession.objects.upcoming()
-    response = client.get(URL)
-    html = response.content.decode()
-    assert listed_courses(client) == [session.course.title for session in sessions]
-    assert len(sessions) == 5
-    assert "Book a place on Recognising neglect" in html
-    assert "https://learning.example.org/courses/neglect" in html
-    assert "Places are booked through the partnership&#x27;s learning portal" in html
-    assert "Online" in html and "Castlewood, Tickenham Road, Clevedon" in html
+def test_the_page_lists_coming_sessions_soonest_first_with_how_to_book(
+    client, training_page, courses
+):
+    html = client.get(training_page.url).content.decode()
+    assert listed_courses(client, training_page) == [
+        courses.volunteers.title,
+        courses.essentials.title,
+        courses.pharmacy.title,
+        courses.neglect.title,
+        courses.essentials.title,
+    ]
+    assert "Book a place on Noticing neglect early" in html
+    assert "https://training.example.org/courses/neglect" in html
+    assert f"Places are booked through {BOOKING_SYSTEM}" in html
+    assert "Online" in html and LIGHTHOUSE in html
 
 
-def test_past_sessions_drop_out_of_the_listing_but_the_course_page_stays(client):
-    neglect = course("neglect-and-the-graded-care-profile")
+def test_past_sessions_drop_out_of_the_listing_but_the_course_page_stays(
+    client, training_page, courses
+):
+    neglect = courses.neglect
     neglect.sessions.all().delete()
     add_session(neglect, timezone.now() - datetime.timedelta(days=3))
-    assert "Recognising neglect and using the Graded Care Profile" not in listed_courses(client)
+    assert neglect.title not in listed_courses(client, training_page)
 
     response = client.get(neglect.url)
     assert response.status_code == 200
     assert "No sessions of this course are planned at the moment." in response.content.decode()
 
 
-def test_a_session_drops_out_once_it_has_started(client):
-    volunteers = course("introduction-to-safeguarding-for-volunteers")
-    session = volunteers.sessions.get()
+def test_a_session_drops_out_once_it_has_started(client, training_page, courses):
+    volunteers = courses.volunteers
+    first = volunteers.sessions.get()
     with mock.patch(
-        "django.utils.timezone.now", return_value=session.starts_at + datetime.timedelta(minutes=1)
+        "django.utils.timezone.now", return_value=first.starts_at + datetime.timedelta(minutes=1)
     ):
-        titles = listed_courses(client)
+        titles = listed_courses(client, training_page)
     assert volunteers.title not in titles
 
 
-def test_filtering_by_audience_and_level(client):
-    gps = audience("GP practice staff")
-    assert listed_courses(client, audience=gps.pk) == [
-        "Safeguarding children for health staff (level 3)"
-    ]
-    assert set(listed_courses(client, level="multi-agency")) == {
-        "Working Together to Safeguard Children: multi-agency essentials",
-        "Recognising neglect and using the Graded Care Profile",
+def test_filtering_by_audience_and_level(client, training_page, courses):
+    pharmacy = audience(PHARMACY)
+    assert listed_courses(client, training_page, audience=pharmacy.pk) == [courses.pharmacy.title]
+    assert set(listed_courses(client, training_page, level="multi-agency")) == {
+        courses.essentials.title,
+        courses.neglect.title,
     }
-    schools = audience("School and college staff")
-    assert listed_courses(client, audience=schools.pk, level="level-3") == []
+    youth_clubs = audience(YOUTH_CLUBS)
+    assert listed_courses(client, training_page, audience=youth_clubs.pk, level="level-3") == []
     assert (
         "0 sessions to come match your filters."
-        in client.get(URL, {"audience": schools.pk, "level": "level-3"}).content.decode()
+        in client.get(
+            training_page.url, {"audience": youth_clubs.pk, "level": "level-3"}
+        ).content.decode()
     )
 
 
-def test_unknown_filter_values_show_everything(client):
-    assert len(listed_courses(client, audience="999999", level="level-9", role="x")) == 5
+def test_unknown_filter_values_show_everything(client, training_page, courses):
+    assert (
+        len(listed_courses(client, training_page, audience="999999", level="level-9", role="x"))
+        == 5
+    )
 
 
-def test_the_forms_are_plain_get_forms_reading_only_the_cached_parameters(client):
-    soup = BeautifulSoup(client.get(URL).content, "html.parser")
+def test_the_forms_are_plain_get_forms_reading_only_the_cached_parameters(client, training_page):
+    soup = BeautifulSoup(client.get(training_page.url).content, "html.parser")
     forms = soup.select("main form")
     assert {form["method"] for form in forms} == {"get"}
     names = {field["name"] for form in forms for field in form.select("select, input")}
@@ -145,44 +215,46 @@ def test_the_forms_are_plain_get_forms_reading_only_the_cached_parameters(client
         assert soup.select_one(f'label[for="{field["id"]}"]')
 
 
-def test_what_training_do_i_need_gives_the_courses_at_the_level_expected(client):
-    gps = audience("GP practice staff")
-    response = client.get(URL, {"role": gps.pk})
+def test_what_training_do_i_need_gives_the_courses_at_the_level_expected(
+    client, training_page, courses
+):
+    pharmacy = audience(PHARMACY)
+    response = client.get(training_page.url, {"role": pharmacy.pk})
     answer = BeautifulSoup(response.content, "html.parser").select_one(".training-need__answer")
     text = " ".join(answer.get_text(" ").split())
-    assert "GP practice staff are expected to have intercollegiate level 3" in text
-    assert [link.get_text() for link in answer.select("a")] == [
-        "Safeguarding children for health staff (level 3)"
-    ]
+    assert f"{PHARMACY} are expected to have intercollegiate level 3" in text
+    assert [link.get_text() for link in answer.select("a")] == [courses.pharmacy.title]
 
 
-def test_the_expected_level_is_the_editors_to_change(client, training_page):
-    schools = audience("School and college staff")
-    schools.expected_level = CourseLevel.SINGLE_AGENCY
-    schools.save()
-    answer = BeautifulSoup(client.get(URL, {"role": schools.pk}).content, "html.parser").select_one(
-        ".training-need__answer"
-    )
+def test_the_expected_level_is_the_editors_to_change(client, training_page, courses):
+    youth_clubs = audience(YOUTH_CLUBS)
+    youth_clubs.expected_level = CourseLevel.SINGLE_AGENCY
+    youth_clubs.save()
+    answer = BeautifulSoup(
+        client.get(training_page.url, {"role": youth_clubs.pk}).content, "html.parser"
+    ).select_one(".training-need__answer")
     assert not answer.select("a")
     assert "No course at that level is listed for your role or sector yet" in answer.get_text()
 
 
-def test_an_unpublished_or_private_course_is_in_no_listing_or_calendar(client):
-    health = course("safeguarding-for-health-staff-level-3")
-    health.unpublish()
-    neglect = course("neglect-and-the-graded-care-profile")
-    PageViewRestriction.objects.create(page=neglect, restriction_type=PageViewRestriction.LOGIN)
+def test_an_unpublished_or_private_course_is_in_no_listing_or_calendar(
+    client, training_page, courses
+):
+    courses.pharmacy.unpublish()
+    PageViewRestriction.objects.create(
+        page=courses.neglect, restriction_type=PageViewRestriction.LOGIN
+    )
 
-    titles = listed_courses(client)
-    feed = client.get(f"{URL}calendar/").content.decode()
-    for hidden in (health, neglect):
+    titles = listed_courses(client, training_page)
+    feed = client.get(f"{training_page.url}calendar/").content.decode()
+    for hidden in (courses.pharmacy, courses.neglect):
         assert hidden.title not in titles
         assert hidden.title not in feed
-    assert "Working Together to Safeguard Children" in feed
+    assert courses.essentials.title in feed
 
 
-def test_a_session_in_a_draft_is_not_shown_until_approved(client):
-    volunteers = course("introduction-to-safeguarding-for-volunteers")
+def test_a_session_in_a_draft_is_not_shown_until_approved(client, training_page, courses):
+    volunteers = courses.volunteers
     volunteers.sessions.add(
         CourseSession(
             starts_at=timezone.now() + datetime.timedelta(days=2),
@@ -191,14 +263,16 @@ def test_a_session_in_a_draft_is_not_shown_until_approved(client):
         )
     )
     volunteers.save_revision()
-    assert listed_courses(client).count(volunteers.title) == 1
-    assert client.get(f"{URL}calendar/").content.decode().count("BEGIN:VEVENT") == 5
+    assert listed_courses(client, training_page).count(volunteers.title) == 1
+    feed = client.get(f"{training_page.url}calendar/").content.decode()
+    assert feed.count("BEGIN:VEVENT") == 5
 
 
-def test_the_feed_holds_every_coming_session_in_london_time(client):
-    calendar = parsed_calendar(client.get(f"{URL}calendar/"))
+def test_the_feed_holds_every_coming_session_in_london_time(client, training_page, courses):
+    calendar = parsed_calendar(client.get(f"{training_page.url}calendar/"))
     events = calendar.walk("VEVENT")
     upcoming = list(CourseSession.objects.upcoming().select_related("course"))
+    assert len(upcoming) == 5
     assert [event.get("summary") for event in events] == [s.course.title for s in upcoming]
     assert [event.decoded("dtstart") for event in events] == [s.starts_at for s in upcoming]
     assert [str(zone.get("tzid")) for zone in calendar.walk("VTIMEZONE")] == ["Europe/London"]
@@ -206,9 +280,11 @@ def test_the_feed_holds_every_coming_session_in_london_time(client):
     assert events[0].get("url") == upcoming[0].course.get_full_url()
 
 
-def test_sessions_either_side_of_the_october_clock_change_keep_their_utc_times(client):
+def test_sessions_either_side_of_the_october_clock_change_keep_their_utc_times(
+    client, training_page, courses
+):
     clocks_go_back = last_sunday_of_october_to_come()
-    neglect = course("neglect-and-the-graded-care-profile")
+    neglect = courses.neglect
     before = add_session(
         neglect,
         datetime.datetime.combine(
@@ -219,8 +295,8 @@ def test_sessions_either_side_of_the_october_clock_change_keep_their_utc_times(c
         neglect, datetime.datetime.combine(clocks_go_back, datetime.time(9, 30), LONDON)
     )
 
-    for session, utc_hour in ((before, 8), (after, 9)):
-        calendar = parsed_calendar(client.get(f"{neglect.url}sessions/{session.pk}/calendar/"))
+    for added, utc_hour in ((before, 8), (after, 9)):
+        calendar = parsed_calendar(client.get(f"{neglect.url}sessions/{added.pk}/calendar/"))
         (event,) = calendar.walk("VEVENT")
         starts = event.decoded("dtstart")
         assert starts.astimezone(UTC).time() == datetime.time(utc_hour, 30)
@@ -229,46 +305,53 @@ def test_sessions_either_side_of_the_october_clock_change_keep_their_utc_times(c
         zone = calendar.walk("VTIMEZONE")[0].to_tz()
         local = starts.replace(tzinfo=None).replace(tzinfo=zone)
         assert local.astimezone(UTC).time() == datetime.time(utc_hour, 30)
-        assert str(event.get("uid")) == f"training-session-{session.pk}@testserver"
+        assert str(event.get("uid")) == f"training-session-{added.pk}@testserver"
 
 
-def test_each_session_has_a_calendar_file_linked_from_the_listing(client):
-    session = course().sessions.order_by("starts_at").first()
-    calendar_url = f"{COURSE_URL}sessions/{session.pk}/calendar/"
-    assert f'href="{calendar_url}"' in client.get(URL).content.decode()
-    assert f'href="{calendar_url}"' in client.get(COURSE_URL).content.decode()
+def test_each_session_has_a_calendar_file_linked_from_the_listing(client, training_page, courses):
+    essentials = courses.essentials
+    first = essentials.sessions.order_by("starts_at").first()
+    calendar_url = f"{essentials.url}sessions/{first.pk}/calendar/"
+    assert f'href="{calendar_url}"' in client.get(training_page.url).content.decode()
+    assert f'href="{calendar_url}"' in client.get(essentials.url).content.decode()
     response = client.get(calendar_url)
     assert "attachment" in response["Content-Disposition"]
     (event,) = parsed_calendar(response).walk("VEVENT")
-    assert str(event.get("location")) == "Town Hall, Walliscote Grove Road, Weston-super-Mare"
+    assert str(event.get("location")) == QUAYSIDE
 
 
-def test_a_calendar_file_answers_only_for_its_own_course(client):
-    other = course("neglect-and-the-graded-care-profile").sessions.first()
-    assert client.get(f"{COURSE_URL}sessions/{other.pk}/calendar/").status_code == 404
-    assert client.get(f"{COURSE_URL}sessions/999999/calendar/").status_code == 404
+def test_a_calendar_file_answers_only_for_its_own_course(client, courses):
+    essentials = courses.essentials
+    other = courses.neglect.sessions.first()
+    assert client.get(f"{essentials.url}sessions/{other.pk}/calendar/").status_code == 404
+    assert client.get(f"{essentials.url}sessions/999999/calendar/").status_code == 404
 
 
-def test_the_cached_page_expires_when_the_next_session_starts(client):
-    # A Wednesday morning in term, after the demo's sessions: the contact team stays open.
+def test_the_cached_page_expires_when_the_next_session_starts(client, training_page):
+    # The daytime team always open: only the session can end the pages' time in the cache.
+    set_partnership_settings(opening_periods=[])
     now = timezone.make_aware(datetime.datetime(2027, 3, 17, 11, 0))
-    add_session(course(), now + datetime.timedelta(minutes=20))
+    course_page = create_course(
+        "Listening to children", sessions=[session(now + datetime.timedelta(minutes=20))]
+    )
     with (
         override_settings(PAGE_CACHE_SECONDS=3600),
         mock.patch("django.utils.timezone.now", return_value=now),
         mock.patch.object(type(page_cache()), "set", autospec=True) as cache_set,
     ):
-        for url in (URL, COURSE_URL, f"{URL}calendar/"):
+        for url in (training_page.url, course_page.url, f"{training_page.url}calendar/"):
             cache_set.reset_mock()
             client.get(url)
             assert cache_set.call_args.args[3] == 20 * 60, url
 
 
-def test_a_session_must_end_after_it_starts_and_say_where():
+def test_a_session_must_end_after_it_starts_and_say_where(training_page):
     starts = timezone.now()
-    session = CourseSession(course=course(), starts_at=starts, ends_at=starts)
+    course_session = CourseSession(
+        course=create_course("Listening to children"), starts_at=starts, ends_at=starts
+    )
     with pytest.raises(ValidationError) as error:
-        session.clean()
+        course_session.clean()
     assert error.value.message_dict == {
         "ends_at": ["A session must end after it starts."],
         "venue": ["Give the venue, or tick Online."],
@@ -301,7 +384,7 @@ def course_form(training_page, session_starts, session_ends, action):
             action: action,
         }
     )
-    data["audiences"] = [audience("School and college staff").pk]
+    data["audiences"] = [audience(YOUTH_CLUBS).pk]
     return data
 
 
@@ -317,7 +400,7 @@ def test_an_editors_new_course_is_listed_only_once_an_approver_approves(
     assert response.status_code == 302
     course_page = CoursePage.objects.get(slug="online-safety")
     assert not course_page.live
-    assert "Online safety for practitioners" not in listed_courses(client)
+    assert "Online safety for practitioners" not in listed_courses(client, training_page)
 
     task_state = course_page.current_workflow_task_state
     approve = reverse(
@@ -328,7 +411,7 @@ def test_an_editors_new_course_is_listed_only_once_an_approver_approves(
     assert course_page.live
     assert course_page.sessions.count() == 1
     assert "Online safety for practitioners" in listed_courses(
-        client, audience=audience("School and college staff").pk
+        client, training_page, audience=audience(YOUTH_CLUBS).pk
     )
 
 

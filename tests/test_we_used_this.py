@@ -11,27 +11,25 @@ from django.test import Client
 from django.urls import reverse
 
 from learning.forms import BriefingUseForm
-from learning.models import Agency, BriefingUse
+from learning.models import BriefingUse
 from learning.views import POSTS_PER_HOUR
-from pages.models import CaseReviewLibraryPage, SevenMinuteBriefingPage
+from tests.factories import create_agency, create_briefing, create_case_review_library
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def briefing(db):
-    briefing = SevenMinuteBriefingPage(
-        title="Seeing the child",
+    return create_briefing(
+        create_case_review_library(),
+        "Seeing the child",
         search_description="Learning from Child A.",
-        **dict.fromkeys(SevenMinuteBriefingPage.PARTS, "<p>Text.</p>"),
     )
-    CaseReviewLibraryPage.objects.get().add_child(instance=briefing)
-    return briefing
 
 
 @pytest.fixture
-def agency():
-    return Agency.objects.get_or_create(name="Health")[0]
+def agency(db):
+    return create_agency("Harbourside health visiting")
 
 
 def form_url(briefing):
@@ -62,7 +60,7 @@ def test_briefing_page_links_the_form_and_sets_no_cookie(client, briefing):
 def test_form_warns_not_to_name_children_or_families(client, briefing, agency):
     html = client.get(form_url(briefing)).content.decode()
     assert "Do not include the names or any details of children or families" in html
-    assert "Health" in html
+    assert agency.name in html
 
 
 def test_a_team_records_that_it_used_the_briefing_without_any_cookie(briefing, agency):

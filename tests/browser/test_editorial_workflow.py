@@ -3,7 +3,7 @@ submits it; an Approver logs in and approves it; an anonymous reader then sees t
 
 The live server reads the database the whole run shares (tests/browser/conftest.py), so
 what this test needs is committed, not made inside a test transaction, and removed again
-afterwards: the page it edits is its own, not a demo page other tests read.
+afterwards: the page it edits is its own, in a section of its own.
 """
 
 import pytest
@@ -23,11 +23,7 @@ NEW_SUMMARY = "How to share information about a child safely, lawfully and quick
 def guidance_page(django_db_blocker):
     with (
         django_db_blocker.unblock(),
-        published_guidance_page(
-            title="Information sharing",
-            slug="information-sharing-browser-test",
-            search_description=OLD_SUMMARY,
-        ) as page,
+        published_guidance_page("Information sharing", search_description=OLD_SUMMARY) as page,
     ):
         yield page
 

@@ -6,6 +6,7 @@ import pytest
 from sitewide.models import PartnershipSettings
 
 from .browsing import Tab
+from .committed import published_guidance_page
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +33,29 @@ def number_to_call_now():
     return contact.contact_phone if status.is_open else contact.out_of_hours_phone
 
 
-@pytest.mark.parametrize("path", ["/", "/concerned-about-a-child/"])
+@pytest.fixture(scope="module")
+def landing_pages(django_db_setup, django_db_blocker):
+    """The address of each kind of page practitioners land on in a hurry: the home page,
+    and a guidance page of the module's own that opens with whom to call, committed for
+    the live server."""
+    contact = {"type": "concerned_contact", "value": {"heading": "Worried about a pupil?"}}
+    with (
+        django_db_blocker.unblock(),
+        published_guidance_page("Worried about a pupil", body=[contact]) as page,
+    ):
+        yield {"home page": "/", "page opening with whom to call": page.url}
+
+
+@pytest.mark.parametrize("landing", ["home page", "page opening with whom to call"])
 @pytest.mark.parametrize("phone", PHONES)
 def test_the_number_to_call_now_and_999_are_on_the_first_screen(
-    browser, site_url, path, phone, number_to_call_now
+    browser, site_url, landing_pages, landing, phone, number_to_call_now
 ):
     options = PHONES[phone]
     tab = Tab(browser, site_url, viewport="phone")
     tab.page.set_viewport_size(options["viewport"])
     try:
-        tab.open(path)
+        tab.open(landing_pages[landing])
         height = options["viewport"]["height"]
         call_now = tab.page.locator(".call-now").get_by_role("link", name=number_to_call_now)
         emergency = tab.page.locator(".call-now").get_by_role("link", name="999")

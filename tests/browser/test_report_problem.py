@@ -5,16 +5,32 @@ typed and says what to fix. The browser is given no cookie on the way."""
 import pytest
 
 from .browsing import Tab
+from .committed import published_guidance_page
 
 pytestmark = pytest.mark.django_db
 
-PAGE = "/people-working-with-children/working-together-to-safeguard-children/"
 TYPED = "The chapter on multi-agency meetings links to an old version."
 
 
-def test_a_reader_reaches_the_form_and_a_mistake_is_explained(browser, site_url):
+@pytest.fixture(scope="module")
+def guidance_url(django_db_setup, django_db_blocker):
+    """The address of a guidance page of the module's own, with an owner to report to,
+    committed for the live server."""
+    with (
+        django_db_blocker.unblock(),
+        published_guidance_page(
+            "Planning a home visit",
+            owner_team="Partnership business unit",
+            owner_name="Sam Owner",
+            owner_email="sam.owner@example.org",
+        ) as page,
+    ):
+        yield page.url
+
+
+def test_a_reader_reaches_the_form_and_a_mistake_is_explained(browser, site_url, guidance_url):
     tab = Tab(browser, site_url, java_script_enabled=False)
-    tab.open(PAGE)
+    tab.open(guidance_url)
     tab.page.get_by_role("link", name="Report a problem with this page").click()
     tab.page.get_by_role("heading", name="Report a problem with this page").wait_for()
     # The heading can show before the style sheet, which hides the trap field, has loaded:

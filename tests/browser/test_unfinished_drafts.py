@@ -28,8 +28,7 @@ def page(django_db_blocker):
     with (
         django_db_blocker.unblock(),
         published_guidance_page(
-            title="Children missing education",
-            slug="children-missing-education-browser-test",
+            "Children missing education",
             search_description=PUBLISHED_SUMMARY,
             body=[("related_links", {"heading": "Related", "links": [link]})],
         ) as page,

@@ -1,6 +1,8 @@
 """Hostile or broken requests against the running server (tests/production_server.py):
 each gets a clean 4xx answer, none a 500, and nothing is written."""
 
+import json
+
 import pytest
 
 from documents.sample_files import make_pdf
@@ -8,6 +10,19 @@ from tests.production_server import HOST, Client, raw_request
 
 MB = 1024 * 1024
 SECRETS_ON_DISK = (b"SECRET_KEY", b"DJANGO_SETTINGS_MODULE", b"root:x:0:0")
+OWN_CONTENT = """
+import json
+section = factories.create_section("Forwarded host test")
+document = factories.create_document("Stored file test protocol")
+print(json.dumps({"section": section.url, "document": document.file.name}))
+"""
+
+
+@pytest.fixture(scope="module")
+def own(production):
+    """The address of a section of the module's own, which no one has asked for yet, and
+    where the file of a document of its own is stored in the media folder."""
+    return json.loads(production.make(OWN_CONTENT).splitlines()[-1])
 
 
 @pytest.fixture(autouse=True)
@@ -132,12 +147,10 @@ def test_invalid_host_headers_are_refused(plain, host):
         assert host.encode() not in response
 
 
-def test_a_forwarded_host_cannot_poison_the_page_cache(plain):
+def test_a_forwarded_host_cannot_poison_the_page_cache(plain, own):
     visitor = Client(plain)
     for _ in range(2):
-        response = visitor.get(
-            "/people-working-with-children/", headers={"X-Forwarded-Host": "attacker.example"}
-        )
+        response = visitor.get(own["section"], headers={"X-Forwarded-Host": "attacker.example"})
         assert response.status_code == 200
         assert "attacker.example" not in response.text
 
@@ -167,7 +180,7 @@ def test_path_traversal_finds_nothing(plain, path):
     assert not any(secret in response for secret in SECRETS_ON_DISK)
 
 
-def test_documents_have_no_public_address_in_the_media_folder(production, plain):
-    stored = next(path for path in production.media_files() if path.startswith("documents/"))
+def test_documents_have_no_public_address_in_the_media_folder(production, plain, own):
+    assert own["document"] in production.media_files()
     visitor = Client(plain)
-    assert visitor.get(f"/media/{stored}").status_code == 404
+    assert visitor.get(f"/media/{own['document']}").status_code == 404

@@ -5,14 +5,21 @@ It must keep answering, never hang, and recover by itself, without a restart."""
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from partnership_site.cache import ResilientRedisCache
 from tests.production_server import Client
 
-SECTION = "/people-working-with-children/"
 # gunicorn's workers × threads in these tests (WEB_CONCURRENCY, GUNICORN_THREADS).
 REQUESTS_AT_ONCE = 4
+
+
+@pytest.fixture(scope="module")
+def section(production, redis):
+    """The address of a section of the module's own."""
+    code = 'print(factories.create_section("Outage test section").url)'
+    return production.make(code, REDIS_URL=redis.url).split()[-1]
 
 
 def workers_started(server):
@@ -50,11 +57,11 @@ def test_dropped_database_connections_fail_at_most_the_requests_in_flight(produc
 
 
 def test_while_the_database_refuses_connections_cached_pages_are_still_served(
-    production, redis_server
+    production, redis_server, section
 ):
     visitor = Client(redis_server)
-    visitor.get(SECTION)
-    assert visitor.get(SECTION).headers["X-Page-Cache"] == "hit"
+    visitor.get(section)
+    assert visitor.get(section).headers["X-Page-Cache"] == "hit"
 
     production.database.allow_connections(False)
     try:
@@ -63,7 +70,7 @@ def test_while_the_database_refuses_connections_cached_pages_are_still_served(
         health = visitor.get("/healthz")
         assert (health.status_code, health.text) == (503, "unavailable")
         assert time.monotonic() - started < 5
-        assert visitor.get(SECTION).status_code == 200
+        assert visitor.get(section).status_code == 200
 
         failed = visitor.get("/search/?q=outage")
         assert failed.status_code == 500
@@ -78,14 +85,14 @@ def test_while_the_database_refuses_connections_cached_pages_are_still_served(
     assert visitor.get("/search/?q=outage").status_code == 200
 
 
-def test_while_redis_is_stopped_pages_are_rendered_from_the_database(redis_server, redis):
+def test_while_redis_is_stopped_pages_are_rendered_from_the_database(redis_server, redis, section):
     visitor = Client(redis_server)
-    visitor.get(SECTION)
-    assert visitor.get(SECTION).headers["X-Page-Cache"] == "hit"
+    visitor.get(section)
+    assert visitor.get(section).headers["X-Page-Cache"] == "hit"
 
     redis.stop()
     try:
-        for path in (SECTION, "/", "/search/?q=neglect"):
+        for path in (section, "/", "/search/?q=neglect"):
             response = visitor.get(path, timeout=5)
             assert response.status_code == 200, path
             assert response.headers["X-Page-Cache"] == "miss", path
@@ -101,5 +108,5 @@ def test_while_redis_is_stopped_pages_are_rendered_from_the_database(redis_serve
 
     # Back in use once each server thread's pause is over.
     time.sleep(ResilientRedisCache.retry_after_seconds)
-    visitor.get(SECTION)
-    assert visitor.get(SECTION).headers["X-Page-Cache"] == "hit"
+    visitor.get(section)
+    assert visitor.get(section).headers["X-Page-Cache"] == "hit"

@@ -3,6 +3,7 @@ document download, an error page and the admin's login, its cookies, the health 
 request ids and logs; and, in a real browser, that pages and the admin work under their
 Content-Security-Policy. (gunicorn with the production settings: tests/production_server.py.)"""
 
+import json
 import re
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -21,9 +22,25 @@ from tests.production_server import (
 )
 from tests.required_tools import require
 
-LIBRARY = "/people-working-with-children/local-protocols-and-guidance/"
+# A word in the title of the module's own page and document, for searches that find them.
+OWN_WORD = "Kestrel"
+OWN_CONTENT = f"""
+import json
+from pages.models import LocalGuidancePage
+page = factories.create_guidance_page("{OWN_WORD} Lodge visits")
+document = factories.create_document("{OWN_WORD} Lodge visiting protocol")
+library = LocalGuidancePage.objects.live().public().order_by("path").first()
+print(json.dumps({{"page": page.url, "document": document.pk, "library": library.url}}))
+"""
 VIDEO_PLAYERS = ("https://www.youtube-nocookie.com/", "https://player.vimeo.com/")
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def own(production):
+    """The addresses of a guidance page of the module's own and of the site's library of
+    local guidance, which lists the id of a document of the module's own."""
+    return json.loads(production.make(OWN_CONTENT).splitlines()[-1])
 
 
 @pytest.fixture
@@ -69,8 +86,8 @@ def test_public_pages_carry_the_security_headers(visitor):
     assert policy["frame-ancestors"] == ["'none'"]
 
 
-def test_public_pages_have_no_inline_scripts_or_styles(visitor):
-    for path in ("/", LIBRARY, "/search/?q=neglect", "/no-such-page/"):
+def test_public_pages_have_no_inline_scripts_or_styles(visitor, own):
+    for path in ("/", own["library"], f"/search/?q={OWN_WORD}", "/no-such-page/"):
         page = BeautifulSoup(visitor.get(path).text, "html.parser")
         assert not page.find_all("style"), path
         assert all(script.get("src") for script in page.find_all("script")), path
@@ -79,16 +96,16 @@ def test_public_pages_have_no_inline_scripts_or_styles(visitor):
             assert not any(name.startswith("on") for name in element.attrs), (path, element)
 
 
-def test_plain_http_is_sent_to_https(visitor):
-    response = visitor.get("/people-working-with-children/", headers={"X-Forwarded-Proto": "http"})
+def test_plain_http_is_sent_to_https(visitor, own):
+    response = visitor.get(own["page"], headers={"X-Forwarded-Proto": "http"})
     assert response.status_code == 301
-    assert response.headers["Location"] == f"https://{HOST}/people-working-with-children/"
+    assert response.headers["Location"] == f"https://{HOST}{own['page']}"
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_documents_download_as_attachments_the_browser_cannot_reinterpret(visitor):
-    library = visitor.get(LIBRARY).text
-    address = re.search(r'href="(/documents/\d+/[^"?]+\.pdf)"', library).group(1)
+def test_documents_download_as_attachments_the_browser_cannot_reinterpret(visitor, own):
+    library = visitor.get(own["library"]).text
+    address = re.search(rf'href="(/documents/{own["document"]}/[^"?]+\.pdf)"', library).group(1)
 
     response = visitor.get(address)
 

@@ -9,28 +9,19 @@ import time
 
 from tests.production_server import Client, form_fields
 
-DUTY_ROTA = "/people-working-with-children/duty-rota/"
 CREATE_PAGE = """
-from pages.models import GuidancePage, SectionPage
-section = SectionPage.objects.get(slug="people-working-with-children")
-page = section.add_child(instance=GuidancePage(title="Duty rota", slug="duty-rota"))
-page.save_revision().publish()
-print(page.pk)
+page = factories.create_guidance_page("Duty rota")
+print(page.pk, page.url)
 """
-
-
-def create_page(production, redis):
-    output = production.run("python", "manage.py", "shell", "-c", CREATE_PAGE, REDIS_URL=redis.url)
-    return int(output.split()[-1])
 
 
 def test_a_page_made_private_while_redis_was_paused_leaves_the_cache_once_it_is_back(
     production, redis, redis_server
 ):
-    page_id = create_page(production, redis)
+    page_id, duty_rota = production.make(CREATE_PAGE, REDIS_URL=redis.url).split()[-2:]
     visitor, editor = Client(redis_server), Client(redis_server)
-    visitor.get(DUTY_ROTA)
-    assert visitor.get(DUTY_ROTA).headers["X-Page-Cache"] == "hit"
+    visitor.get(duty_rota)
+    assert visitor.get(duty_rota).headers["X-Page-Cache"] == "hit"
     editor.log_in()
 
     os.kill(redis.process.pid, signal.SIGSTOP)
@@ -50,4 +41,4 @@ def test_a_page_made_private_while_redis_was_paused_leaves_the_cache_once_it_is_
     # through. Until then a process that read the version just before the change may
     # still serve its cached copy.
     time.sleep(max(0.0, saved_at + 5 + 0.5 - time.monotonic()))
-    assert [visitor.get(DUTY_ROTA).status_code for _ in range(24)] == [302] * 24
+    assert [visitor.get(duty_rota).status_code for _ in range(24)] == [302] * 24

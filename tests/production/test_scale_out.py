@@ -12,8 +12,19 @@ from wagtail.images.tests.utils import get_test_image_file
 from documents.sample_files import make_pdf
 from tests.production_server import Client, Server
 
-SECTION = "/people-working-with-children/"
-NEW_TITLE = "People working with children and young people"
+# In the main menu, so that every page lists it.
+CREATE_SECTION = """
+section = factories.create_section("Shared cache test section", show_in_menus=True)
+print(section.pk, section.url)
+"""
+NEW_TITLE = "Shared cache test section, renamed"
+
+
+@pytest.fixture(scope="module")
+def section(production):
+    """The id and address of a section of the module's own, which no one has asked for yet."""
+    page_id, address = production.make(CREATE_SECTION).split()[-2:]
+    return int(page_id), address
 
 
 @pytest.fixture(scope="module")
@@ -28,28 +39,26 @@ def servers(production, redis):
             server.stop()
 
 
-def test_what_an_editor_publishes_on_one_server_the_other_serves_at_once(production, servers):
+def test_what_an_editor_publishes_on_one_server_the_other_serves_at_once(section, servers):
+    page_id, address = section
     a, b = servers
     on_a, on_b = Client(a), Client(b)
-    before = on_b.get(SECTION)
+    before = on_b.get(address)
     assert before.headers["X-Page-Cache"] == "miss"
     assert NEW_TITLE not in before.text
     # One cache for both: what B rendered, A serves.
-    assert on_a.get(SECTION).headers["X-Page-Cache"] == "hit"
+    assert on_a.get(address).headers["X-Page-Cache"] == "hit"
     assert on_b.get("/").status_code == 200
 
     editor = Client(a)
     editor.log_in()
-    (page_id,) = production.database.query(
-        "SELECT id FROM wagtailcore_page WHERE url_path = %s", f"/home{SECTION}"
-    )[0]
     action, fields = editor.form(f"/admin/pages/{page_id}/edit/", "#page-edit-form")
     published = editor.post(
         action, data={**fields, "title": NEW_TITLE, "action-publish": "action-publish"}
     )
     assert published.status_code == 302
 
-    after = on_b.get(SECTION)
+    after = on_b.get(address)
     assert after.headers["X-Page-Cache"] == "miss"
     assert f"<h1>{NEW_TITLE}</h1>" in after.text
     # Every page was invalidated, not only the one published: the home page lists it.
@@ -58,10 +67,10 @@ def test_what_an_editor_publishes_on_one_server_the_other_serves_at_once(product
     # CONTENT_VERSION_CHECK_SECONDS: once both have read the new one, they share one cache
     # again, what one renders the other serves.
     deadline = time.monotonic() + 15
-    while on_a.get(SECTION).headers["X-Page-Cache"] != "hit":
+    while on_a.get(address).headers["X-Page-Cache"] != "hit":
         assert time.monotonic() < deadline, "the servers never shared the cache again"
         time.sleep(0.5)
-        on_b.get(SECTION)
+        on_b.get(address)
 
 
 def test_a_document_uploaded_on_one_server_downloads_from_the_other(production, servers):
