@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.test.utils import teardown_databases
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from pages.models import HomePage, LocalGuidancePage, WhatsNewPage
 from tests.demo_database import DemoDatabaseCopy
@@ -149,10 +149,6 @@ def library_page(home):
 def whats_new_page(home):
     """The site's "What's new" page."""
     return WhatsNewPage.objects.live().public().order_by("path").first()
-
-
-def page_at(url_path):
-    return Page.objects.get(url_path=f"/home{url_path}").specific
 
 
 @pytest.fixture(autouse=True)

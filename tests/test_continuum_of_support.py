@@ -22,7 +22,12 @@ from pages.blocks import Domain, LevelColour
 from pages.models import ContinuumOfSupportPage
 from tests.admin_reports import report_rows
 from tests.editorial import edit_url, logged_in
-from tests.factories import create_continuum_page, create_guidance_page, set_partnership_settings
+from tests.factories import (
+    create_continuum_page,
+    create_guidance_page,
+    opening_period,
+    set_partnership_settings,
+)
 from tests.query_counts import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -79,16 +84,7 @@ def contact_routes(db):
     set_partnership_settings(
         contact_team_name="Family Advice Line",
         contact_phone="01632 960 101",
-        opening_periods=[
-            {
-                "type": "period",
-                "value": {
-                    "days": ["0", "1", "2", "3", "4"],
-                    "opens": "08:00:00",
-                    "closes": "18:00:00",
-                },
-            }
-        ],
+        opening_periods=[opening_period(range(5), "08:00", "18:00")],
         closed_on_bank_holidays=True,
         out_of_hours_name="Night Duty Service",
         out_of_hours_phone="01632 960 102",

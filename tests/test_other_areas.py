@@ -180,12 +180,7 @@ def test_the_page_stays_within_the_query_budget_however_many_partnerships(client
             name=f"Partnership {number}",
             website=f"https://partnership{number}.example.org/",
             front_door_phone=f"01632 960 9{number:02d}",
-            front_door_opening_periods=[
-                {
-                    "type": "period",
-                    "value": {"days": ["0", "1"], "opens": "09:00:00", "closes": "17:00:00"},
-                }
-            ],
+            front_door_opening_periods=[opening_period(range(2), "09:00", "17:00")],
         )
     assert count_queries(client, other_areas) == before
     assert "Partnership 11" in page_text(client, other_areas)

@@ -4,9 +4,10 @@ with "Exit this page" still on screen, on the pages they land on in a hurry."""
 import pytest
 
 from sitewide.models import PartnershipSettings
+from tests.factories import create_contact_page
 
 from .browsing import Tab
-from .committed import published_guidance_page
+from .committed import published_section
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,10 @@ def landing_pages(django_db_setup, django_db_blocker):
     """The address of each kind of page practitioners land on in a hurry: the home page,
     and a guidance page of the module's own that opens with whom to call, committed for
     the live server."""
-    contact = {"type": "concerned_contact", "value": {"heading": "Worried about a pupil?"}}
-    with (
-        django_db_blocker.unblock(),
-        published_guidance_page("Worried about a pupil", body=[contact]) as page,
-    ):
+    with django_db_blocker.unblock(), published_section("Worried about pupils") as section:
+        page = create_contact_page(
+            "Worried about a pupil", parent=section, heading="Worried about a pupil?"
+        )
         yield {"home page": "/", "page opening with whom to call": page.url}
 
 
