@@ -13,7 +13,8 @@ database's (ContentVersion) reaches every process, whatever cache it has: a proc
 it every CONTENT_VERSION_CHECK_SECONDS, so a scheduled job run as its own container, or a
 change saved while Redis was unreachable, reaches the web server within that time. A move
 of the cache's part that failed because the cache was unreachable is made again once it
-answers.
+answers. While the database does not answer, a process takes the database's part from the
+cache, where each read leaves it, so every worker goes on serving what the others cached.
 
 Pages show whether the "concerned about a child" team is open now, so nothing is cached
 past the next opening or closing time.
@@ -46,6 +47,7 @@ from django.utils.cache import patch_vary_headers
 from .models import ContentVersion
 
 VERSION_KEY = "page-cache:version"
+DATABASE_VERSION_KEY = "page-cache:database-version"
 EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
 
 
@@ -114,8 +116,17 @@ class DatabaseVersion:
         try:
             self._number = ContentVersion.current()
         except DatabaseError:
-            if self._number is None:
+            # The number the last process to reach the database read: a worker that
+            # served nothing since the last change (or has just started) would otherwise
+            # look pages up under a number nobody filed them under, and a miss needs the
+            # database that is not answering.
+            shared = page_cache().get(DATABASE_VERSION_KEY)
+            if shared is not None:
+                self._number = shared
+            elif self._number is None:
                 self._number = 0
+        else:
+            page_cache().set(DATABASE_VERSION_KEY, self._number, timeout=None)
 
     def forget(self):
         self._read_at = None

@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import OperationalError
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -291,6 +292,23 @@ def test_once_the_database_version_is_known_a_read_in_progress_keeps_no_thread_w
             release.set()
             reader.join(10)
         assert version.get() == 8
+
+
+@override_settings(CONTENT_VERSION_CHECK_SECONDS=0)
+def test_a_worker_that_cannot_reach_the_database_takes_the_number_another_worker_read():
+    # A worker that served nothing since the last change, or has just started, when the
+    # database stops answering: with a number of its own, every page it looked up in the
+    # cache was a miss, and a miss needs the database (a 500 in place of a cached page).
+    quiet_worker = DatabaseVersion()
+    quiet_worker.get()
+    ContentVersion.move()
+    busy_worker = DatabaseVersion()
+    current = busy_worker.get()
+    assert current == ContentVersion.current()
+    refused = OperationalError("connection refused")
+    with mock.patch.object(ContentVersion, "current", side_effect=refused):
+        assert quiet_worker.get() == current
+        assert DatabaseVersion().get() == current
 
 
 def test_a_version_move_that_failed_while_redis_was_paused_is_made_once_it_answers(
