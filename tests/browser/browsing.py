@@ -72,6 +72,10 @@ FOCUS_FACTS = """() => {
   };
 }"""
 
+# Whether anything on the page stays put on screen as the page scrolls.
+ANYTHING_STUCK = """() => [...document.body.querySelectorAll("*")]
+  .some((element) => ["sticky", "fixed"].includes(getComputedStyle(element).position))"""
+
 # What a page shows, in one round trip: its headings, its links' names and destinations,
 # and whether it is wider than the window.
 PAGE_FACTS = """() => ({

@@ -41,7 +41,7 @@ def test_a_page_the_scheduled_job_unpublishes_leaves_the_web_servers_cache(produ
 
     time.sleep(4)
     run_job(production, "python", "manage.py", "publish_scheduled")
-    # CONTENT_VERSION_CHECK_SECONDS (5) and a margin; PAGE_CACHE_SECONDS (600) before.
+    # CONTENT_VERSION_CHECK_SECONDS and a margin; PAGE_CACHE_SECONDS (600) before.
     assert status_within(visitor, expiring, 404, seconds=10) == 404
 
 
