@@ -116,15 +116,12 @@ class DatabaseVersion:
         try:
             self._number = ContentVersion.current()
         except DatabaseError:
-            # The number the last process to reach the database read: a worker that
-            # served nothing since the last change (or has just started) would otherwise
-            # look pages up under a number nobody filed them under, and a miss needs the
-            # database that is not answering.
-            shared = page_cache().get(DATABASE_VERSION_KEY)
-            if shared is not None:
-                self._number = shared
-            elif self._number is None:
-                self._number = 0
+            # The latest number any process read: a worker that served nothing since the
+            # last change (or has just started) would otherwise look pages up under a
+            # number nobody filed them under, and a miss needs the database that is not
+            # answering. Never an older number than its own: the number only grows.
+            known = [self._number, page_cache().get(DATABASE_VERSION_KEY)]
+            self._number = max((number for number in known if number is not None), default=0)
         else:
             page_cache().set(DATABASE_VERSION_KEY, self._number, timeout=None)
 

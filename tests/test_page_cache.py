@@ -24,6 +24,7 @@ from search.models import PromotedResult
 from sitewide import page_cache as page_cache_module
 from sitewide.models import ContentVersion, PartnershipSettings
 from sitewide.page_cache import (
+    DATABASE_VERSION_KEY,
     DatabaseVersion,
     database_version,
     invalidate_page_cache,
@@ -309,6 +310,9 @@ def test_a_worker_that_cannot_reach_the_database_takes_the_number_another_worker
     with mock.patch.object(ContentVersion, "current", side_effect=refused):
         assert quiet_worker.get() == current
         assert DatabaseVersion().get() == current
+        # Nor does a worker go back to an older number another left there.
+        page_cache().set(DATABASE_VERSION_KEY, current - 1)
+        assert busy_worker.get() == current
 
 
 def test_a_version_move_that_failed_while_redis_was_paused_is_made_once_it_answers(
