@@ -6,11 +6,14 @@ The migrations run on an empty database of their own, of the kind the suite runs
 in for the default one while a test runs (data migrations, Wagtail's among them, write to
 the default database): schema changes cannot run inside the test's transaction on SQLite, and
 a transactional test would empty the demo site the other tests share. It is migrated from
-nothing straight to the previous layout, never through today's and back, and upgraded once
-for both moves (each run of the migrations takes half a minute)."""
+nothing straight to the previous layout, never through today's and back (and kept for later
+runs), and upgraded once for both moves."""
 
 import copy
 import datetime
+import fcntl
+import hashlib
+import shutil
 
 import pytest
 from django.contrib.auth.models import Group
@@ -22,6 +25,7 @@ from django.db.utils import load_backend
 
 from linkhealth.models import LinkCheck
 from reviews.models import REVIEW_PERMISSION, DocumentReview, PageReview, ReviewReminder
+from tests.demo_database import STORE, source_fingerprint
 from tests.production_server import PostgresDatabase
 
 pytestmark = pytest.mark.django_db
@@ -33,32 +37,78 @@ PREVIOUS_LAYOUT = [
     ("pages", "0012_review_finding_on_new_page_types_paragraph_comparison"),
     ("procedures", "0004_related_documents_count_as_uses"),
 ]
+KEPT_PREFIX = "partnership_previous_layout_"
 CHECKED_AT = datetime.datetime(2026, 3, 2, 2, 0, tzinfo=datetime.UTC)
 REVIEW_CODENAMES = ("view_documentreview", "view_pagereview", "view_reviewreminder")
 
 
 @pytest.fixture
-def empty_database(tmp_path):
-    """An empty database, standing in for the default one."""
-    settings_dict = copy.deepcopy(connections["default"].settings_dict)
+def previous_layout(tmp_path):
+    """A database in the previous layout, with the content types and permissions `migrate`
+    made then and no content, standing in for the default one; yields the connection and
+    the models as they were then.
+
+    Migrating to it takes a core about 13 s: the first run keeps a copy in
+    var/test-databases/ (a SQLite file, or a PostgreSQL template database) named by the
+    fingerprint the demo database is kept under (tests/demo_database.py) and by
+    PREVIOUS_LAYOUT, and later runs copy it."""
+    kept = kept_name()
+    STORE.mkdir(parents=True, exist_ok=True)
+    settings_dict = copy.deepcopy(connections[DEFAULT_DB_ALIAS].settings_dict)
     postgres = None
-    if connections["default"].vendor == "postgresql":
-        postgres = PostgresDatabase()
-        postgres.create()
-        settings_dict["NAME"] = postgres.name
-    else:
-        settings_dict["NAME"] = str(tmp_path / "previous_layout.sqlite3")
-    test_database = connections[DEFAULT_DB_ALIAS]
-    connection = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict)
-    connections[DEFAULT_DB_ALIAS] = connection
-    try:
-        yield connection
-    finally:
-        connections[DEFAULT_DB_ALIAS] = test_database
-        connection.close()
-        ContentType.objects.clear_cache()
+    with open(STORE / "previous-layout.lock", "w") as lock:
+        # One builds while the others wait (PostgreSQL's run and SQLite's may overlap).
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+            postgres = PostgresDatabase()
+            is_kept = kept in postgres.databases_named(kept)
+            postgres.create(template=kept if is_kept else None)
+            settings_dict["NAME"] = postgres.name
+        else:
+            kept_file = STORE / f"{kept}.sqlite3"
+            is_kept = kept_file.exists()
+            settings_dict["NAME"] = str(tmp_path / "previous_layout.sqlite3")
+            if is_kept:
+                shutil.copyfile(kept_file, settings_dict["NAME"])
+        test_database = connections[DEFAULT_DB_ALIAS]
+        connection = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict)
+        connections[DEFAULT_DB_ALIAS] = connection
+        try:
+            if is_kept:
+                old_apps = MigrationExecutor(connection).loader.project_state(PREVIOUS_LAYOUT).apps
+            else:
+                old_apps = migrate(connection, PREVIOUS_LAYOUT)
+                # What `migrate` did after migrating then: the content types and their
+                # permissions.
+                emit_post_migrate_signal(0, False, DEFAULT_DB_ALIAS, apps=old_apps, plan=[])
+                connection.close()
+                keep(postgres, settings_dict["NAME"], kept)
+            yield connection, old_apps
+        finally:
+            connections[DEFAULT_DB_ALIAS] = test_database
+            connection.close()
+            ContentType.objects.clear_cache()
+            if postgres:
+                postgres.drop()
+
+
+def kept_name():
+    fingerprint = f"{source_fingerprint()} {PREVIOUS_LAYOUT}"
+    return f"{KEPT_PREFIX}{hashlib.sha256(fingerprint.encode()).hexdigest()[:12]}"
+
+
+def keep(postgres, sqlite_file, kept):
+    """Keeps the database just migrated as `kept`, in place of any older copy."""
     if postgres:
-        postgres.drop()
+        for name in postgres.databases_named(KEPT_PREFIX):
+            postgres.drop_database(name)
+        postgres.keep_as(kept)
+        return
+    for older in STORE.glob(f"{KEPT_PREFIX}*.sqlite3"):
+        older.unlink()
+    partial = STORE / f"{kept}.partial"
+    shutil.copyfile(sqlite_file, partial)
+    partial.replace(STORE / f"{kept}.sqlite3")
 
 
 def migrate(connection, targets):
@@ -68,16 +118,13 @@ def migrate(connection, targets):
 
 
 def test_an_upgrade_keeps_reviews_link_checks_and_who_may_see_them(
-    empty_database, django_user_model
+    previous_layout, django_user_model
 ):
-    graph = MigrationExecutor(empty_database).loader.graph
-    old_apps = migrate(empty_database, PREVIOUS_LAYOUT)
-    # What `migrate` did after migrating then: the content types and their permissions.
-    emit_post_migrate_signal(0, False, DEFAULT_DB_ALIAS, apps=old_apps, plan=[])
+    connection, old_apps = previous_layout
     reviews = recorded_reviews(old_apps)
     add_link_checks(old_apps)
 
-    new_apps = migrate(empty_database, graph.leaf_nodes())
+    new_apps = migrate(connection, MigrationExecutor(connection).loader.graph.leaf_nodes())
 
     reviews_are_kept(new_apps, reviews)
     link_checks_are_kept(django_user_model)
