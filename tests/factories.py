@@ -75,12 +75,23 @@ def create_guidance_page(title="Test guidance", parent=None, paragraphs=(), **fi
 
 
 def create_document(title="Test protocol", pages=1, tagged=True, collection=None, **fields):
+    return save_document(
+        title,
+        ContentFile(make_pdf(title, pages, tagged), name=safe_file_name(f"{title}.pdf")),
+        collection,
+        page_count=pages,
+        accessibility_tagged=tagged,
+        **fields,
+    )
+
+
+def save_document(title, file, collection=None, **fields):
+    """A document (ProtocolDocument) of `file`, described as an upload is, in `collection`
+    (the root collection unless given)."""
     document = ProtocolDocument(
         title=title,
         collection=collection or Collection.get_first_root_node(),
-        file=ContentFile(make_pdf(title, pages, tagged), name=safe_file_name(f"{title}.pdf")),
-        page_count=pages,
-        accessibility_tagged=tagged,
+        file=file,
         **fields,
     )
     document.describe_file()
@@ -161,8 +172,7 @@ def publish_protocol(document, sections, title=None, change_note="", footnotes=N
     if footnotes is not None:
         page.footnotes = [{"type": "footnote", "value": text} for text in footnotes]
     page.change_note = change_note
-    page.save_revision().publish()
-    return ProtocolPage.objects.get(pk=page.pk)
+    return publish(page)
 
 
 def create_procedure_chapter(title="Test chapter", **fields):
@@ -317,12 +327,9 @@ def opening_period(days, opens, closes):
 def create_word_document(title="Test form", collection=None, **fields):
     """A document (ProtocolDocument) whose file is a real Word document (.docx), which has
     no page count."""
-    document = ProtocolDocument(
-        title=title,
-        collection=collection or Collection.get_first_root_node(),
-        file=ContentFile(make_docx(title), name=safe_file_name(f"{title}.docx")),
+    return save_document(
+        title,
+        ContentFile(make_docx(title), name=safe_file_name(f"{title}.docx")),
+        collection,
         **fields,
     )
-    document.describe_file()
-    document.save()
-    return document
