@@ -4,11 +4,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.embed_finders import youtube_answering
 
-from .browsing import AXE_OPTIONS, Tab
+from .browsing import Tab
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +27,20 @@ def video_page_html(client):
         return client.get(VIDEO_PAGE).content.decode()
 
 
-def test_video_loads_nothing_from_youtube_until_the_visitor_plays_it(tab, video_page_html):
+@pytest.fixture
+def axe_tab(browser, site_url):
+    tab = Tab(browser, site_url, axe=True)
+    yield tab
+    tab.close()
+
+
+def test_video_loads_nothing_from_youtube_until_the_visitor_plays_it(axe_tab, video_page_html):
+    tab = axe_tab
     tab.stand_in_for(tab.site_url + VIDEO_PAGE, video_page_html)
     tab.open(VIDEO_PAGE)
     play = tab.page.get_by_role("button", name=re.compile(r"^Play video"))
     assert "loads content from YouTube, which may set cookies" in play.inner_text()
-    violations = Axe().run(tab.page, options=AXE_OPTIONS).response["violations"]
+    violations = tab.axe_violations()
     assert not violations, [violation["id"] for violation in violations]
     assert not tab.outside_requests
 
