@@ -2,6 +2,8 @@
 against the demo site, served on loopback. One browser and one audit of every public page
 serve all the browser tests."""
 
+import threading
+
 import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
@@ -30,11 +32,19 @@ def site_url(django_db_setup):
     # content that tests/conftest.py loads once for the whole run. The server only reads.
     server = LiveServer("127.0.0.1")
     yield server.url
+    # Each connection the browser kept open holds a request thread, which closes the
+    # database connection it was lent as it ends (an in-memory SQLite database's is shared
+    # with the server): the browser has closed them (it depends on this fixture), so let
+    # them end before the server stops lending it.
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
     server.stop()
 
 
 @pytest.fixture(scope="package")
-def browser():
+def browser(site_url):
+    """Headless Chromium, closed before the server stops."""
     require(
         CHROMIUM.exists(), f"headless Chromium not found at {CHROMIUM}: apt-get install chromium"
     )
