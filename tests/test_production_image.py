@@ -71,18 +71,24 @@ def gunicorn_settings(**environment):
     )
 
 
+@pytest.fixture(scope="module")
+def shipped_gunicorn():
+    """gunicorn's settings with nothing set in the environment (read once: each reading
+    starts gunicorn, two seconds of a core)."""
+    return gunicorn_settings()
+
+
 @pytest.mark.production
-def test_gunicorn_takes_its_size_from_the_environment():
-    default = gunicorn_settings()
-    assert (default["workers"], default["threads"]) == ("2", "4")
+def test_gunicorn_takes_its_size_from_the_environment(shipped_gunicorn):
+    assert (shipped_gunicorn["workers"], shipped_gunicorn["threads"]) == ("2", "4")
     sized = gunicorn_settings(WEB_CONCURRENCY="5", GUNICORN_THREADS="8", PORT="9000")
     assert (sized["workers"], sized["threads"]) == ("5", "8")
     assert sized["bind"] == "['0.0.0.0:9000']"
 
 
 @pytest.mark.production
-def test_gunicorn_restarts_workers_now_and_then_and_stops_gracefully():
-    gunicorn = gunicorn_settings()
+def test_gunicorn_restarts_workers_now_and_then_and_stops_gracefully(shipped_gunicorn):
+    gunicorn = shipped_gunicorn
     assert gunicorn["max_requests"] == "20000"
     assert gunicorn["max_requests_jitter"] == "10000"
     # A replacement is forked from a master with Django loaded: no second-long gap.
@@ -93,10 +99,11 @@ def test_gunicorn_restarts_workers_now_and_then_and_stops_gracefully():
     assert gunicorn["secure_scheme_headers"] == "{}"
 
 
-def test_gunicorn_closes_each_connection_so_that_workers_share_the_clients():
+@pytest.mark.production
+def test_gunicorn_closes_each_connection_so_that_workers_share_the_clients(shipped_gunicorn):
     # A kept-alive connection stays with its worker: after a replacement, a proxy's
     # connections all crowded onto one worker.
-    assert gunicorn_settings()["keepalive"] == "0"
+    assert shipped_gunicorn["keepalive"] == "0"
 
 
 # A worker's end as gunicorn ends it: SystemExit raised, worker_exit called meanwhile.
