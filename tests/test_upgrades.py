@@ -55,7 +55,7 @@ def previous_layout(tmp_path):
     made then and no content, standing in for the default one; yields the connection and
     the models as they were then.
 
-    Migrating to it takes a core about 13 s: the first run keeps a copy in
+    Migrating to it takes a core about 17 s: the first run keeps a copy in
     var/test-databases/ (a SQLite file, or a PostgreSQL template database) named by the
     fingerprint the demo database is kept under (tests/demo_database.py) and by the
     migrations it has, and later runs copy it."""
@@ -103,9 +103,9 @@ def previous_layout(tmp_path):
 
 
 def previous_layout_targets(graph):
-    """The last migration of each app in a database of the previous layout: PREVIOUS_LAYOUT
-    and what it depends on, and every other migration but those depending on a migration
-    after it (the moves and what came with or after them)."""
+    """The migrations a database of the previous layout ends with, as `migrate` targets. It
+    has PREVIOUS_LAYOUT and what that depends on, and every other migration but those that
+    depend on a migration after it (the moves and what came with or after them)."""
     previous = {node for target in PREVIOUS_LAYOUT for node in graph.forwards_plan(target)}
     after = {node for target in PREVIOUS_LAYOUT for node in graph.backwards_plan(target)} - previous
     applied = set(graph.nodes) - after
