@@ -7,10 +7,10 @@ PORT ?= 8000
 # pytest-xdist workers: one per core and two more, as the browser and production tests
 # spend part of their time waiting for servers, subprocesses and pages, which the extra
 # workers fill (on this 2-core machine, 2026-11-30, SQLite: 3m44 with 3 workers, 3m36 with
-# 4; the run is bound by CPU, about 390 CPU-seconds). Each test module keeps to one worker, so that its module-scoped servers
-# start once, and so do the production tests, the site audit and the other browser tests,
-# each as a whole (tests/conftest.py), which start first. (xdist's loadgroup does not
-# group under pytest 9.)
+# 4; the run is bound by CPU, about 390 CPU-seconds). Each test module keeps to one
+# worker, so that its module-scoped servers start once, and so do the production tests,
+# the site audit and the other browser tests, each as a whole (tests/conftest.py), which
+# start first. (xdist's loadgroup does not group under pytest 9.)
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(os.cpu_count() + 2)')
 PYTEST_PARALLEL ?= -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 

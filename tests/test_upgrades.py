@@ -59,7 +59,8 @@ def previous_layout(tmp_path):
     var/test-databases/ (a SQLite file, or a PostgreSQL template database) named by the
     fingerprint the demo database is kept under (tests/demo_database.py) and by the
     migrations it has, and later runs copy it."""
-    targets = previous_layout_targets(MigrationLoader(None, ignore_no_migrations=True).graph)
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    targets = previous_layout_targets(loader.graph)
     kept = kept_name(targets)
     STORE.mkdir(parents=True, exist_ok=True)
     settings_dict = copy.deepcopy(connections[DEFAULT_DB_ALIAS].settings_dict)
@@ -83,7 +84,7 @@ def previous_layout(tmp_path):
         connections[DEFAULT_DB_ALIAS] = connection
         try:
             if is_kept:
-                old_apps = MigrationExecutor(connection).loader.project_state(targets).apps
+                old_apps = loader.project_state(targets).apps
             else:
                 old_apps = migrate(connection, targets)
                 # What `migrate` did after migrating then: the content types and their
@@ -137,8 +138,11 @@ def keep(postgres, sqlite_file, kept):
     partial.replace(STORE / f"{kept}.sqlite3")
 
 
-def migrate(connection, targets):
+def migrate(connection, targets=None):
+    """Migrates to `targets` (by default the latest migration of every app); returns the
+    models as they are there."""
     executor = MigrationExecutor(connection)
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
@@ -150,7 +154,7 @@ def test_an_upgrade_keeps_reviews_link_checks_and_who_may_see_them(
     reviews = recorded_reviews(old_apps)
     add_link_checks(old_apps)
 
-    new_apps = migrate(connection, MigrationExecutor(connection).loader.graph.leaf_nodes())
+    new_apps = migrate(connection)
 
     reviews_are_kept(new_apps, reviews)
     link_checks_are_kept(django_user_model)
