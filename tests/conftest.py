@@ -1,8 +1,10 @@
+import copy
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django.test.utils import teardown_databases
 from wagtail.models import Site
@@ -120,15 +122,25 @@ def site(db):
     return Site.objects.get(is_default_site=True)
 
 
-@pytest.fixture
-def section(home):
-    """A published section below the home page, made for the test."""
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around a test module, for the content every test of the module starts
+    from (as Django's TestCase.setUpTestData makes a class's): made once, rolled back after
+    the module's last test. Each test runs in a savepoint within it, so what a test changes
+    is undone before the next. Only for tests through the test client: a server in another
+    thread or process cannot see what it holds."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        # Tests reach the database only through their own `db` fixture, as elsewhere.
+        with django_db_blocker.block():
+            yield
+        transaction.set_rollback(True)
+
+
+def new_section():
     return create_section("Working with families", intro="<p>Guidance for practitioners.</p>")
 
 
-@pytest.fixture
-def guidance_page(section):
-    """A published guidance page in `section`, with an owner, made for the test."""
+def new_guidance_page(section):
     return create_guidance_page(
         "Sharing information about a child",
         parent=section,
@@ -137,6 +149,40 @@ def guidance_page(section):
         owner_name="Sam Owner",
         owner_email="sam.owner@example.org",
     )
+
+
+@pytest.fixture(scope="module")
+def shared_section(module_db, django_db_blocker):
+    """The `section` of a test module whose every test starts from it:
+    pytestmark = pytest.mark.usefixtures("shared_section")."""
+    with django_db_blocker.unblock():
+        return new_section()
+
+
+@pytest.fixture(scope="module")
+def shared_guidance_page(shared_section, django_db_blocker):
+    """The `guidance_page` of a test module whose every test starts from it."""
+    with django_db_blocker.unblock():
+        return new_guidance_page(shared_section)
+
+
+@pytest.fixture
+def section(request, db):
+    """A published section below the home page: made for the test, or, in a module that
+    shares one (shared_section), a copy of the module's, as Django's TestCase copies its
+    test data for each test."""
+    if "shared_section" in request.fixturenames:
+        return copy.deepcopy(request.getfixturevalue("shared_section"))
+    return new_section()
+
+
+@pytest.fixture
+def guidance_page(request, section):
+    """A published guidance page in `section`, with an owner: made for the test, or a copy
+    of the module's (shared_guidance_page)."""
+    if "shared_guidance_page" in request.fixturenames:
+        return copy.deepcopy(request.getfixturevalue("shared_guidance_page"))
+    return new_guidance_page(section)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pages.models import GuidancePage
 from .embed_finders import youtube_answering
 from .factories import create_contact_page, create_page, set_partnership_settings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_guidance_page")]
 
 VIDEO = "https://www.youtube.com/watch?v=Wa1ru5On1ce"
 

@@ -28,7 +28,7 @@ from tests.editorial import sign_in
 from tests.factories import create_consortium_partnership, create_procedure_link
 from tests.query_counts import count_queries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_guidance_page")]
 
 REPORT_URL = "/admin/reports/broken-links/"
 MISSING = "https://procedures.example.org/p_home_conditions_old.html"

@@ -22,7 +22,7 @@ from tests.factories import (
 )
 from tests.query_counts import QUERY_BUDGET, count_queries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_section")]
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from tests.factories import (
 )
 from tests.query_counts import QUERY_BUDGET, count_queries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_section")]
 
 # The daytime team answers Monday to Friday, 8am to 6pm (contact_routes below).
 OPEN = datetime.datetime(2026, 11, 23, 10, 0)  # a Monday morning

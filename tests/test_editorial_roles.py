@@ -36,7 +36,7 @@ from tests.factories import (
     create_promoted_result,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_guidance_page")]
 
 GROUPS = [EDITORS, APPROVERS, REVIEWERS]
 SNIPPETS = [ProcedureLink, ProcedureChapter, ProcedureUpdate, ConsortiumPartnership, PromotedResult]

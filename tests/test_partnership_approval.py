@@ -20,7 +20,7 @@ from tests.editorial import (
     staff_member,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_guidance_page")]
 
 NEW_WORDING = "Call the front door on 01632 960 123 the same day."
 

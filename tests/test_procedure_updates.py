@@ -1,6 +1,7 @@
 """Recording an update of the shared procedures flags the local pages and documents that link
 to the chapters it amended, until someone has checked them."""
 
+import copy
 import csv
 import datetime
 import html
@@ -20,7 +21,7 @@ from tests.editorial import EDITORS, REVIEWERS, logged_in, sign_in, staff_member
 from tests.factories import create_document, create_procedure_chapter, create_procedure_link
 from tests.query_counts import count_queries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_pages")]
 
 REPORT_URL = "/admin/reports/checks-after-procedure-updates/"
 TODAY = timezone.localdate()
@@ -63,28 +64,35 @@ def reviewed_a_month_ago(page):
     page.refresh_from_db()
 
 
-@pytest.fixture
-def manual():
-    for order, (chapter_title, (link_title, document_titles)) in enumerate(MANUAL.items()):
-        chapter = create_procedure_chapter(chapter_title, sort_order=order)
-        documents = [create_document(title) for title in document_titles]
-        create_procedure_link(link_title, chapter, documents=documents)
+@pytest.fixture(scope="module")
+def shared_pages(shared_section, django_db_blocker):
+    """`pages`, in the module's transaction (module_db), in its shared section."""
+    with django_db_blocker.unblock():
+        for order, (chapter_title, (link_title, document_titles)) in enumerate(MANUAL.items()):
+            chapter = create_procedure_chapter(chapter_title, sort_order=order)
+            documents = [create_document(title) for title in document_titles]
+            create_procedure_link(link_title, chapter, documents=documents)
+        ProcedureUpdate.objects.all().delete()
+        procedures_page = ProceduresPage.objects.get()
+        reviewed_a_month_ago(procedures_page)
+        return {
+            "visits": guidance_page_linking_to(
+                shared_section, VISITS_PAGE, ["Planning a joint home visit"]
+            ),
+            "referrals": guidance_page_linking_to(
+                shared_section, "Before you refer", ["Referring for early help"]
+            ),
+            "procedures": procedures_page,
+        }
 
 
 @pytest.fixture
-def pages(section, manual):
-    """Pages last reviewed a month ago: one linking to joint home visits, one to early help
-    referrals, and the site's procedures page, which lists every link."""
-    ProcedureUpdate.objects.all().delete()
-    procedures_page = ProceduresPage.objects.get()
-    reviewed_a_month_ago(procedures_page)
-    return {
-        "visits": guidance_page_linking_to(section, VISITS_PAGE, ["Planning a joint home visit"]),
-        "referrals": guidance_page_linking_to(
-            section, "Before you refer", ["Referring for early help"]
-        ),
-        "procedures": procedures_page,
-    }
+def pages(db, shared_pages):
+    """The test's own chapters of the procedures (MANUAL), and pages last reviewed a month
+    ago: one linking to joint home visits, one to early help referrals, and the site's
+    procedures page, which lists every link. Made once for the module; each test has its
+    own copies."""
+    return copy.deepcopy(shared_pages)
 
 
 def record_update(admin_client, chapter_titles, published_on=TODAY):

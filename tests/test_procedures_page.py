@@ -22,7 +22,7 @@ from tests.factories import (
     create_procedure_link,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_section")]
 
 PROCEDURES_SITE = "https://procedures.example.org/"
 # The test's own chapters and their links, each in the editors' order, which is not the

@@ -26,7 +26,7 @@ from tests.editorial import REVIEWERS, logged_in, staff_member
 from tests.factories import create_document
 from tests.query_counts import QUERY_BUDGET, count_queries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_guidance_page")]
 
 FORM_URL = "/feedback/"
 OWNER = "owner@example.org"

@@ -1,6 +1,7 @@
 """Training and events: the coming sessions, their filters, "What training do I need?",
 and the iCalendar files (issue 15)."""
 
+import copy
 import datetime
 from types import SimpleNamespace
 from unittest import mock
@@ -21,7 +22,7 @@ from sitewide.page_cache import page_cache
 from tests.editorial import logged_in
 from tests.factories import create_course, publish, set_partnership_settings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_courses")]
 
 UTC = datetime.UTC
 LONDON = ZoneInfo("Europe/London")
@@ -32,20 +33,28 @@ QUAYSIDE = "Quayside Centre, 4 Harbour Street, Northtown"
 LIGHTHOUSE = "Lighthouse Hall, Pier Road, Northtown"
 
 
+@pytest.fixture(scope="module")
+def shared_training_page(module_db, django_db_blocker):
+    """`training_page`, in the module's transaction (module_db)."""
+    with django_db_blocker.unblock():
+        for course_page in CoursePage.objects.child_of(TrainingPage.objects.get()):
+            course_page.delete()
+        # Fetched after the deletions, which change its count of children.
+        page = TrainingPage.objects.get()
+        page.booking_system = BOOKING_SYSTEM
+        page.audiences = [
+            TrainingAudience(name=PHARMACY, expected_level=CourseLevel.LEVEL_3),
+            TrainingAudience(name=YOUTH_CLUBS, expected_level=CourseLevel.MULTI_AGENCY),
+        ]
+        return publish(page)
+
+
 @pytest.fixture
-def training_page(home):
-    """The site's training page (there can be only one), with audiences of its own and none
-    of the courses it had: each test adds the courses it lists."""
-    for course_page in CoursePage.objects.child_of(TrainingPage.objects.get()):
-        course_page.delete()
-    # Fetched after the deletions, which change its count of children.
-    page = TrainingPage.objects.get()
-    page.booking_system = BOOKING_SYSTEM
-    page.audiences = [
-        TrainingAudience(name=PHARMACY, expected_level=CourseLevel.LEVEL_3),
-        TrainingAudience(name=YOUTH_CLUBS, expected_level=CourseLevel.MULTI_AGENCY),
-    ]
-    return publish(page)
+def training_page(db, shared_training_page):
+    """The site's training page (there can be only one), with audiences of its own and, of
+    courses, only this module's four (`courses`): every test starts from them, made once
+    for the module, and has its own copy."""
+    return copy.deepcopy(shared_training_page)
 
 
 def audience(name):
@@ -70,41 +79,48 @@ def in_days(days, hour, minute=0):
 
 
 @pytest.fixture
-def courses(training_page):
+def courses(db, shared_courses):
     """Four courses with five sessions to come, soonest first: volunteers (in 8 days),
     essentials (12), pharmacy (19), neglect (26), essentials again (40)."""
-    youth_clubs, pharmacy = audience(YOUTH_CLUBS), audience(PHARMACY)
-    return SimpleNamespace(
-        essentials=create_course(
-            "Working across agencies: the essentials",
-            audiences=[youth_clubs],
-            booking_url="https://training.example.org/courses/essentials",
-            sessions=[
-                session(in_days(12, 9, 30), venue=QUAYSIDE, capacity=30),
-                session(in_days(40, 13, 30), online=True, capacity=50),
-            ],
-        ),
-        neglect=create_course(
-            "Noticing neglect early",
-            audiences=[youth_clubs],
-            length="One day",
-            booking_url="https://training.example.org/courses/neglect",
-            sessions=[session(in_days(26, 9, 30), hours=6, venue=LIGHTHOUSE)],
-        ),
-        pharmacy=create_course(
-            "Safeguarding for pharmacy teams (level 3)",
-            level=CourseLevel.LEVEL_3,
-            audiences=[pharmacy],
-            booking_url="https://training.example.org/courses/pharmacy",
-            sessions=[session(in_days(19, 9, 30), online=True)],
-        ),
-        volunteers=create_course(
-            "Safeguarding basics for volunteers",
-            level=CourseLevel.SINGLE_AGENCY,
-            length="2 hours, online",
-            sessions=[session(in_days(8, 18, 30), hours=2, online=True)],
-        ),
-    )
+    return copy.deepcopy(shared_courses)
+
+
+@pytest.fixture(scope="module")
+def shared_courses(shared_training_page, django_db_blocker):
+    """`courses`, in the module's transaction (module_db)."""
+    with django_db_blocker.unblock():
+        youth_clubs, pharmacy = audience(YOUTH_CLUBS), audience(PHARMACY)
+        return SimpleNamespace(
+            essentials=create_course(
+                "Working across agencies: the essentials",
+                audiences=[youth_clubs],
+                booking_url="https://training.example.org/courses/essentials",
+                sessions=[
+                    session(in_days(12, 9, 30), venue=QUAYSIDE, capacity=30),
+                    session(in_days(40, 13, 30), online=True, capacity=50),
+                ],
+            ),
+            neglect=create_course(
+                "Noticing neglect early",
+                audiences=[youth_clubs],
+                length="One day",
+                booking_url="https://training.example.org/courses/neglect",
+                sessions=[session(in_days(26, 9, 30), hours=6, venue=LIGHTHOUSE)],
+            ),
+            pharmacy=create_course(
+                "Safeguarding for pharmacy teams (level 3)",
+                level=CourseLevel.LEVEL_3,
+                audiences=[pharmacy],
+                booking_url="https://training.example.org/courses/pharmacy",
+                sessions=[session(in_days(19, 9, 30), online=True)],
+            ),
+            volunteers=create_course(
+                "Safeguarding basics for volunteers",
+                level=CourseLevel.SINGLE_AGENCY,
+                length="2 hours, online",
+                sessions=[session(in_days(8, 18, 30), hours=2, online=True)],
+            ),
+        )
 
 
 def add_session(course_page, starts_at, hours=3, **fields):

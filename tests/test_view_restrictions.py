@@ -16,7 +16,7 @@ from search.models import PromotedResult
 from sitewide.page_cache import VERSION_KEY, page_cache, page_cache_version
 from tests.editorial import logged_in, staff_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_guidance_page")]
 
 DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
