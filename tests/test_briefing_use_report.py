@@ -1,6 +1,7 @@
 """Reports → Briefings used: partnership staff see, per briefing and per agency, how many
 teams used each 7-minute briefing, as a chart and a table, and download it."""
 
+import copy
 import csv
 import datetime
 import io
@@ -14,36 +15,44 @@ from tests.admin_reports import report_rows
 from tests.editorial import logged_in, staff_member
 from tests.factories import create_agency, create_briefing, create_case_review_library
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_uses")]
 
 URL = "/admin/reports/briefings-used/"
 
 
+@pytest.fixture(scope="module")
+def shared_uses(module_db, django_db_blocker):
+    with django_db_blocker.unblock():
+        # The report counts every use recorded on the site: only these.
+        BriefingUse.objects.all().delete()
+        library = create_case_review_library()
+        briefings = [
+            create_briefing(library, title, search_description="Learning.")
+            for title in ("Seeing the child", "Hidden men")
+        ]
+        health = create_agency("Harbourside health visiting")
+        police = create_agency("Harbourside police")
+        for briefing, agency, participants in [
+            (briefings[0], health, 8),
+            (briefings[0], health, 5),
+            (briefings[0], police, 12),
+            (briefings[1], police, 3),
+        ]:
+            BriefingUse.objects.create(
+                briefing=briefing,
+                agency=agency,
+                team=f"{agency} team",
+                discussed_on=datetime.date(2026, 10, 1),
+                participants=participants,
+            )
+        return briefings
+
+
 @pytest.fixture
-def uses(db):
-    # The report counts every use recorded on the site: only these.
-    BriefingUse.objects.all().delete()
-    library = create_case_review_library()
-    briefings = [
-        create_briefing(library, title, search_description="Learning.")
-        for title in ("Seeing the child", "Hidden men")
-    ]
-    health = create_agency("Harbourside health visiting")
-    police = create_agency("Harbourside police")
-    for briefing, agency, participants in [
-        (briefings[0], health, 8),
-        (briefings[0], health, 5),
-        (briefings[0], police, 12),
-        (briefings[1], police, 3),
-    ]:
-        BriefingUse.objects.create(
-            briefing=briefing,
-            agency=agency,
-            team=f"{agency} team",
-            discussed_on=datetime.date(2026, 10, 1),
-            participants=participants,
-        )
-    return briefings
+def uses(db, shared_uses):
+    """Two briefings and the four uses recorded of them, the only uses on the site: every
+    test of the module starts from them (made once; each test has its own copies)."""
+    return copy.deepcopy(shared_uses)
 
 
 @pytest.mark.parametrize("group", ["Approvers", "Reviewers"])

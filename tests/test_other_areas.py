@@ -47,28 +47,30 @@ def front_door(name, number, periods=(), **fields):
     )
 
 
-@pytest.fixture(autouse=True)
-def consortium(db):
+@pytest.fixture(scope="module", autouse=True)
+def consortium(module_db, django_db_blocker):
     """This partnership and five others, in an editors' order that is not the alphabet's:
-    the consortium's partnerships are these alone. Returns the others' names in order."""
-    ConsortiumPartnership.objects.all().delete()
-    front_door(
-        "Riverside", 0, [opening_period(range(5), "08:00", "18:00")], is_this_partnership=True
-    )
-    hillshire_hours = [
-        opening_period(range(4), "08:30", "17:00"),
-        opening_period([4], "08:30", "16:30"),
-    ]
-    others = [
-        ("Hillshire", hillshire_hours),
-        ("Marshland", [opening_period(range(5), "09:00", "17:00")]),
-        ("Moorland", []),
-        ("Bayside", []),
-        ("Fenland", []),
-    ]
-    for position, (name, periods) in enumerate(others, start=1):
-        front_door(name, position, periods, sort_order=position)
-    return [name for name, _ in others]
+    the consortium's partnerships are these alone, for every test of the module (made once,
+    in its transaction). Returns the others' names in order."""
+    with django_db_blocker.unblock():
+        ConsortiumPartnership.objects.all().delete()
+        front_door(
+            "Riverside", 0, [opening_period(range(5), "08:00", "18:00")], is_this_partnership=True
+        )
+        hillshire_hours = [
+            opening_period(range(4), "08:30", "17:00"),
+            opening_period([4], "08:30", "16:30"),
+        ]
+        others = [
+            ("Hillshire", hillshire_hours),
+            ("Marshland", [opening_period(range(5), "09:00", "17:00")]),
+            ("Moorland", []),
+            ("Bayside", []),
+            ("Fenland", []),
+        ]
+        for position, (name, periods) in enumerate(others, start=1):
+            front_door(name, position, periods, sort_order=position)
+        return [name for name, _ in others]
 
 
 @pytest.fixture

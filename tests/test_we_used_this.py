@@ -2,6 +2,7 @@
 bad input is explained next to its field and kept; scripts and floods are refused without
 a third-party service; briefing pages themselves set no cookie."""
 
+import copy
 import datetime
 import time
 
@@ -15,16 +16,24 @@ from learning.models import BriefingUse
 from learning.views import POSTS_PER_HOUR
 from tests.factories import create_agency, create_briefing, create_case_review_library
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_briefing")]
+
+
+@pytest.fixture(scope="module")
+def shared_briefing(module_db, django_db_blocker):
+    with django_db_blocker.unblock():
+        return create_briefing(
+            create_case_review_library(),
+            "Seeing the child",
+            search_description="Learning from Child A.",
+        )
 
 
 @pytest.fixture
-def briefing(db):
-    return create_briefing(
-        create_case_review_library(),
-        "Seeing the child",
-        search_description="Learning from Child A.",
-    )
+def briefing(db, shared_briefing):
+    """A published briefing in a case review library: every test of the module starts from
+    it, made once for the module; each test has its own copy."""
+    return copy.deepcopy(shared_briefing)
 
 
 @pytest.fixture
