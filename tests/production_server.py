@@ -25,6 +25,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -276,6 +277,11 @@ class ProductionSite:
             GUNICORN_THREADS="2",
             CONTENT_VERSION_CHECK_SECONDS=str(CONTENT_VERSION_CHECK_SECONDS),
         )
+        # The script's first run installs the production virtualenv: with the tests' own
+        # uv where there is one (`make install-test` puts it there) rather than pip.
+        uv = Path(sys.executable).with_name("uv")
+        if uv.exists():
+            environment["UV"] = str(uv)
         return environment
 
     def _build(self):
