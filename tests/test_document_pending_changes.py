@@ -141,8 +141,12 @@ def test_an_editors_new_details_wait_and_the_public_keeps_the_approved_ones(
     library = client.get(library_page.url).content.decode()
     assert "Escalation protocol" in library
     assert "07700 900000" not in library and "DRAFT" not in library
+    # Search finds the document by what was approved, not by what waits.
+    entry = f'href="{library_page.url}{document.pk}/"'
     search = client.get("/search/", {"q": "escalation"}).content.decode()
-    assert "07700 900000" not in search
+    assert entry in search and "07700 900000" not in search
+    for pending_word in ("07700", "zebrafish"):
+        assert entry not in client.get("/search/", {"q": pending_word}).content.decode()
     assert not document.tags.exists()
 
     # The Editor sees and continues from their own changes awaiting approval.
@@ -156,6 +160,8 @@ def test_an_editors_new_details_wait_and_the_public_keeps_the_approved_ones(
     assert document.summary == "Call me on 07700 900000."
     assert list(document.tags.names()) == ["zebrafish"]
     assert "07700 900000" in client.get(library_page.url).content.decode()
+    for approved_word in ("07700", "zebrafish"):
+        assert entry in client.get("/search/", {"q": approved_word}).content.decode()
 
 
 def test_an_editor_who_changes_a_detail_back_leaves_nothing_waiting(editor):
