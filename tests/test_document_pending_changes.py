@@ -142,7 +142,7 @@ def test_an_editors_new_details_wait_and_the_public_keeps_the_approved_ones(
     assert "Escalation protocol" in library
     assert "07700 900000" not in library and "DRAFT" not in library
     # Search finds the document by what was approved, not by what waits.
-    entry = f'href="{library_page.url}{document.pk}/"'
+    entry = f'href="{library_page.document_url(document)}"'
     search = client.get("/search/", {"q": "escalation"}).content.decode()
     assert entry in search and "07700 900000" not in search
     for pending_word in ("07700", "zebrafish"):
